@@ -1,0 +1,222 @@
+// api_load: request throughput and latency of a real `wharf server`.
+//
+// Starts the server on 127.0.0.1 with a fresh data dir, seeds a project with N apps, then for each
+// scenario runs C concurrent keep-alive clients for D seconds and prints req/s, latency percentiles and
+// the server's resident memory. Scenarios: GET of the app list (N apps in one page), POST of deploys
+// (each creates a release). Usage: api_load --wharf build/wharf [--apps 100] [--clients 32]
+// [--seconds 5] [--threads 1] [--server-threads 0]
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string wharf = "build/wharf";
+  int apps = 100;
+  int clients = 32;
+  double seconds = 5;
+  int threads = 1;
+  int server_threads = 0;
+};
+
+struct Server {
+  pid_t pid = -1;
+  uint16_t port = 0;
+  std::string token;
+  std::filesystem::path dir;
+};
+
+Server start_server(const Options& o) {
+  Server s;
+  s.dir = std::filesystem::temp_directory_path() / ("wharf-bench-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(s.dir);
+  std::filesystem::create_directories(s.dir);
+  int out[2];
+  if (pipe(out) != 0) std::abort();
+  s.pid = fork();
+  if (s.pid == 0) {
+    dup2(out[1], 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);  // the access log would measure the terminal, not the server
+    std::string data = s.dir.string(), threads = std::to_string(o.server_threads);
+    execl(o.wharf.c_str(), o.wharf.c_str(), "server", "--data-dir", data.c_str(), "--listen", "127.0.0.1:0",
+          "--log-level", "warn", "--threads", threads.c_str(), nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* f = fdopen(out[0], "r");
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    if (auto* p = std::strstr(line, "http://127.0.0.1:")) {
+      s.port = static_cast<uint16_t>(std::atoi(p + 17));
+      break;
+    }
+  }
+  if (s.port == 0) {
+    std::fprintf(stderr, "api_load: server did not start\n");
+    std::exit(1);
+  }
+  std::ifstream tf(s.dir / "admin-token");
+  std::getline(tf, s.token);
+  return s;
+}
+
+long rss_kib(pid_t pid, const char* field) {
+  std::ifstream st("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(st, line))
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field) + 1);
+  return -1;
+}
+
+// One blocking request for seeding.
+int request(const Server& s, http::verb verb, const std::string& target, const std::string& body) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port));
+  http::request<http::string_body> req{verb, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::authorization, "Bearer " + s.token);
+  req.set(http::field::content_type, "application/json");
+  req.body() = body;
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  return res.result_int();
+}
+
+struct Scenario {
+  std::string name;
+  http::verb verb;
+  std::string target;
+  std::string body;
+  int expect;
+};
+
+struct ClientResult {
+  std::vector<uint32_t> latencies_us;
+  uint64_t errors = 0;
+};
+
+net::awaitable<void> client(const Server& s, const Scenario& sc, Clock::time_point until, ClientResult& out) {
+  auto ex = co_await net::this_coro::executor;
+  beast::tcp_stream stream(ex);
+  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port), net::use_awaitable);
+  stream.socket().set_option(tcp::no_delay(true));
+  http::request<http::string_body> req{sc.verb, sc.target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::authorization, "Bearer " + s.token);
+  if (!sc.body.empty()) req.set(http::field::content_type, "application/json");
+  req.body() = sc.body;
+  req.keep_alive(true);
+  req.prepare_payload();
+  beast::flat_buffer buf;
+  while (Clock::now() < until) {
+    auto t0 = Clock::now();
+    co_await http::async_write(stream, req, net::use_awaitable);
+    http::response<http::string_body> res;
+    co_await http::async_read(stream, buf, res, net::use_awaitable);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+    out.latencies_us.push_back(static_cast<uint32_t>(us));
+    if (res.result_int() != sc.expect) ++out.errors;
+  }
+}
+
+void run(const Options& o, const Server& s, const Scenario& sc) {
+  std::vector<ClientResult> results(o.clients);
+  auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  net::io_context ioc;
+  for (int i = 0; i < o.clients; ++i)
+    net::co_spawn(ioc, client(s, sc, until, results[i]), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+  auto t0 = Clock::now();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < o.threads; ++i) threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::vector<uint32_t> all;
+  uint64_t errors = 0;
+  for (auto& r : results) {
+    all.insert(all.end(), r.latencies_us.begin(), r.latencies_us.end());
+    errors += r.errors;
+  }
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))] / 1000.0; };
+  std::printf("%-22s %8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %lu  server RSS %ld KiB (peak %ld)\n",
+              sc.name.c_str(), all.size() / secs, pct(0.50), pct(0.90), pct(0.99), pct(1.0) , errors,
+              rss_kib(s.pid, "VmRSS:"), rss_kib(s.pid, "VmHWM:"));
+  std::fflush(stdout);
+}
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--wharf") o.wharf = v;
+    else if (k == "--apps") o.apps = std::stoi(v);
+    else if (k == "--clients") o.clients = std::stoi(v);
+    else if (k == "--seconds") o.seconds = std::stod(v);
+    else if (k == "--threads") o.threads = std::stoi(v);
+    else if (k == "--server-threads") o.server_threads = std::stoi(v);
+    else {
+      std::fprintf(stderr, "api_load: unknown option %s\n", k.c_str());
+      return 2;
+    }
+  }
+  auto s = start_server(o);
+  request(s, http::verb::post, "/api/v1/projects", R"({"name":"bench"})");
+  request(s, http::verb::post, "/api/v1/projects/bench/environments", R"({"name":"prod","clusters":["local"]})");
+  for (int i = 0; i < o.apps; ++i) {
+    nlohmann::json app = {{"name", "app-" + std::to_string(i)},
+                          {"image", "127.0.0.1:5000/bench/app:1." + std::to_string(i)},
+                          {"ports", {{{"name", "http"}, {"port", 8080}}}},
+                          {"env", {{"MODE", "bench"}}},
+                          {"resources", {{"cpu", "500m"}, {"memory", "256Mi"}}},
+                          {"replicas", 2},
+                          {"healthCheck", {{"readiness", {{"http", {{"path", "/healthz"}, {"port", "http"}}}}}}}};
+    if (request(s, http::verb::post, "/api/v1/projects/bench/apps", app.dump()) != 201) {
+      std::fprintf(stderr, "api_load: seeding app %d failed\n", i);
+      return 1;
+    }
+  }
+  std::printf("api_load: %d apps, %d keep-alive clients (%d client threads), %.0f s per scenario, server pid %d\n",
+              o.apps, o.clients, o.threads, o.seconds, s.pid);
+  std::vector<Scenario> scenarios = {
+      {"GET apps (list)", http::verb::get, "/api/v1/projects/bench/apps?limit=" + std::to_string(std::min(o.apps, 1000)),
+       "", 200},
+      {"GET app", http::verb::get, "/api/v1/projects/bench/apps/app-1", "", 200},
+      {"POST deploy", http::verb::post, "/api/v1/projects/bench/apps/app-0/environments/prod/deploy",
+       R"({"message":"bench"})", 202},
+  };
+  for (const auto& sc : scenarios) run(o, s, sc);
+  kill(s.pid, SIGTERM);
+  int status = 0;
+  waitpid(s.pid, &status, 0);
+  std::filesystem::remove_all(s.dir);
+  return 0;
+}

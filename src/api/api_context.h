@@ -1,0 +1,24 @@
+// What handlers need from the rest of the server. Owned by the server; outlives every request.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "auth/token_authenticator.h"
+#include "events/event_bus.h"
+#include "store/store.h"
+
+namespace wharf::api {
+
+class RequestMetrics;
+
+struct ApiContext {
+  Store& store;
+  EventBus& bus;
+  TokenAuthenticator& auth;
+  std::function<void()> wake_controller;  // a new release was stored
+  std::function<bool()> ready;            // /readyz: the server finished starting and is not draining
+  const RequestMetrics* metrics = nullptr;
+};
+
+}  // namespace wharf::api

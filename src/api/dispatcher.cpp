@@ -1,0 +1,49 @@
+#include "api/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <exception>
+
+#include "api/error_response.h"
+
+namespace wharf::api {
+
+HttpResponse Dispatcher::dispatch(HttpRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  auto match = router_.match(request.method, request.path);
+  HttpResponse response;
+  if (!match.route) {
+    response = match.path_matched
+                   ? error_response({ErrorCode::kInvalid, request.method + " is not supported on " + request.path, ""})
+                   : error_response(Error::not_found("no such endpoint: " + request.path));
+    if (match.path_matched) response.status = 405;
+  } else {
+    Identity identity;
+    Result<HttpResponse> result;
+    if (match.route->permission != kPublic) {
+      auto who = auth_.authenticate(request.authorization);
+      if (!who) result = tl::unexpected(who.error());
+      else identity = *who;
+    }
+    if (result.has_value()) {
+      request.params = std::move(match.params);
+      try {
+        result = match.route->handler(request, identity);
+      } catch (const std::exception& e) {
+        // Handlers return errors; an exception here is a bug in a library edge we did not guard.
+        spdlog::error("handler {} {} threw: {}", request.method, match.route->pattern, e.what());
+        result = tl::unexpected(Error::internal("internal error; the server log has the details"));
+      }
+    }
+    response = result ? std::move(*result) : error_response(result.error());
+  }
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  metrics_.record(match.route ? match.index : router_.routes().size(), response.status, elapsed);
+  // The query string is left out of the log on purpose: it may carry secrets in later endpoints.
+  spdlog::info("{} {} {} {:.3f}ms {}", request.method, request.path, response.status,
+               std::chrono::duration<double, std::milli>(elapsed).count(), request.remote);
+  return response;
+}
+
+}  // namespace wharf::api

@@ -1,0 +1,70 @@
+// The HTTP request and response as handlers see them: plain values, no Beast, so handlers and the
+// router compile fast and are testable without sockets.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wharf::api {
+
+struct HttpRequest {
+  std::string method;                         // "GET", "POST", ...
+  std::string path;                           // percent-decoded, without the query
+  std::map<std::string, std::string> query;   // percent-decoded; the last value wins
+  std::map<std::string, std::string> params;  // path parameters, filled by the router
+  std::string body;
+  std::string authorization;  // the Authorization header
+  std::string content_type;
+  std::string last_event_id;  // SSE resume
+  std::string remote;         // peer address, for logs and audit
+
+  // The query value or nullopt.
+  std::optional<std::string> q(const std::string& key) const {
+    auto it = query.find(key);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+  }
+  const std::string& param(const std::string& key) const { return params.at(key); }
+};
+
+// A response body produced over time (SSE events, followed logs). The server sends the response head and
+// `HttpResponse::body`, then calls poll() whenever notify fires or a heartbeat interval passes.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Called once, before the first poll(), with a callback that any thread may call when output is ready.
+  virtual void set_notify(std::function<void()> notify) = 0;
+  // Appends ready output to `out`; returns false when the stream has ended.
+  virtual bool poll(std::string& out) = 0;
+  // What to send after an idle interval so proxies and clients keep the connection open.
+  virtual std::string heartbeat() = 0;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<ResponseStream> stream;
+
+  static HttpResponse json(int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  static HttpResponse text(int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::move(body);
+    return r;
+  }
+};
+
+}  // namespace wharf::api

@@ -1,0 +1,82 @@
+#include <set>
+
+#include "api/handler_support.h"
+#include "api/routes.h"
+
+namespace wharf::api {
+namespace {
+
+const std::set<std::string> kKinds = {"project", "environment", "cluster", "app", "release", "instance"};
+
+// Server-Sent Events over one bus subscription: one "data:" JSON object per change.
+class WatchStream : public ResponseStream {
+ public:
+  WatchStream(EventBus& bus, std::shared_ptr<Subscription> sub) : bus_(bus), sub_(std::move(sub)) {}
+  ~WatchStream() override { bus_.unsubscribe(sub_); }
+
+  void set_notify(std::function<void()> notify) override { sub_->set_notify(std::move(notify)); }
+
+  bool poll(std::string& out) override {
+    batch_.clear();
+    bool open = sub_->drain(batch_);
+    for (const auto& e : batch_) {
+      out += "id: " + std::to_string(e.resource_version) + "\nevent: " + e.kind + "\ndata: ";
+      out += json{{"type", e.type},
+                  {"kind", e.kind},
+                  {"project", e.project},
+                  {"name", e.name},
+                  {"resourceVersion", e.resource_version},
+                  {"object", json::parse(e.object_json)}}
+                 .dump();
+      out += "\n\n";
+    }
+    if (!open) out += "event: error\ndata: {\"error\":{\"code\":\"conflict\",\"message\":\"the watch fell behind; list again and re-watch\"}}\n\n";
+    return open;
+  }
+
+  std::string heartbeat() override { return ": keep-alive\n\n"; }
+
+ private:
+  EventBus& bus_;
+  std::shared_ptr<Subscription> sub_;
+  std::vector<Event> batch_;
+};
+
+}  // namespace
+
+void add_watch_routes(Router& router, ApiContext& ctx) {
+  router.add({"GET", "/api/v1/watch", "watch.read",
+              "Server-Sent Events of changes (?project=&kinds=app,release,instance)",
+              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                Subscription::Filter filter;
+                if (auto project = req.q("project"); project && !project->empty()) {
+                  auto p = ctx.store.get_project(*project);
+                  if (!p) return tl::unexpected(p.error());
+                  filter.project = *project;
+                }
+                if (auto kinds = req.q("kinds"); kinds && !kinds->empty()) {
+                  size_t start = 0;
+                  while (start <= kinds->size()) {
+                    auto end = kinds->find(',', start);
+                    if (end == std::string::npos) end = kinds->size();
+                    auto kind = kinds->substr(start, end - start);
+                    if (!kKinds.contains(kind))
+                      return fail(Error::invalid("kinds", "unknown kind \"" + kind +
+                                                              "\"; use project, environment, cluster, app, release "
+                                                              "or instance"));
+                    filter.kinds.insert(kind);
+                    start = end + 1;
+                  }
+                }
+                HttpResponse r;
+                r.status = 200;
+                r.content_type = "text/event-stream";
+                r.headers.emplace_back("Cache-Control", "no-cache");
+                r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: do not buffer the stream
+                r.body = ": watching\n\n";
+                r.stream = std::make_shared<WatchStream>(ctx.bus, ctx.bus.subscribe(std::move(filter)));
+                return r;
+              }});
+}
+
+}  // namespace wharf::api

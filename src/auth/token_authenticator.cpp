@@ -1,0 +1,100 @@
+#include "auth/token_authenticator.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "util/clock.h"
+#include "util/crypto.h"
+
+namespace wharf {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "wharf_";
+
+// Writes `content` to `path` with mode 0600 atomically (temp file, fsync, rename).
+Status write_secret_file(const std::filesystem::path& path, const std::string& content) {
+  auto tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Error::unavailable("cannot write " + tmp.string() + ": " + std::strerror(errno)));
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail(Error::unavailable("cannot write " + path.string() + ": " + std::strerror(errno)));
+  return {};
+}
+
+}  // namespace
+
+Result<std::string> TokenAuthenticator::issue_token(const std::string& user, const std::string& name) {
+  std::string secret = std::string(kTokenPrefix) + random_hex(24);
+  ApiToken token{random_hex(8), user, name, sha256_hex(secret), "", ""};
+  if (auto stored = store_.create_token(token); !stored) return tl::unexpected(stored.error());
+  return secret;
+}
+
+Status TokenAuthenticator::bootstrap(const std::filesystem::path& data_dir) {
+  auto admin = store_.get_user(kAdminUser);
+  if (!admin) {
+    if (admin.error().code != ErrorCode::kNotFound) return tl::unexpected(admin.error());
+    User u{kAdminUser, "Administrator", true, ""};
+    if (auto created = store_.create_user(u); !created) return tl::unexpected(created.error());
+  }
+  auto path = data_dir / "admin-token";
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string secret = ss.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (!secret.empty()) {
+      auto found = store_.find_token_by_hash(sha256_hex(secret));
+      if (found) return {};
+      if (found.error().code != ErrorCode::kNotFound) return tl::unexpected(found.error());
+      // The file survived but the database did not (restored or recreated): the file is the authority,
+      // since only the machine's root or the server's user can read it.
+      ApiToken token{random_hex(8), kAdminUser, "admin-token file", sha256_hex(secret), "", ""};
+      if (auto stored = store_.create_token(token); !stored) return tl::unexpected(stored.error());
+      return {};
+    }
+  }
+  auto secret = issue_token(kAdminUser, "admin-token file");
+  if (!secret) return tl::unexpected(secret.error());
+  return write_secret_file(path, *secret + "\n");
+}
+
+Result<Identity> TokenAuthenticator::authenticate(std::string_view authorization) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.empty())
+    return fail(Error::unauthorized("this endpoint needs a token: send the header \"Authorization: Bearer TOKEN\""));
+  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer)
+    return fail(Error::unauthorized("the Authorization header must be \"Bearer TOKEN\""));
+  auto secret = authorization.substr(kBearer.size());
+  auto hash = sha256_hex(secret);
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && it->second.until > now) return it->second.identity;
+  }
+  auto token = store_.find_token_by_hash(hash);
+  if (!token) {
+    if (token.error().code == ErrorCode::kNotFound)
+      return fail(Error::unauthorized("the token is not valid (unknown, revoked or expired); log in again"));
+    return tl::unexpected(token.error());
+  }
+  auto user = store_.get_user(token->user);
+  if (!user) return fail(Error::unauthorized("the token's user no longer exists"));
+  Identity id{user->name, user->admin};
+  std::lock_guard lock(mu_);
+  if (cache_.size() > 10000) cache_.clear();  // bound memory against floods of distinct valid tokens
+  cache_[hash] = Cached{id, now + kCacheTtl};
+  return id;
+}
+
+}  // namespace wharf

@@ -1,0 +1,48 @@
+// TokenAuthenticator: bearer tokens for the API, and the first-start bootstrap of the admin account.
+//
+// Tokens are random 192-bit secrets; only their SHA-256 is stored (a high-entropy secret needs no slow
+// hash). Validated tokens are cached for a few seconds so the hot path does not hit the store; a revoked
+// token therefore stops working within kCacheTtl. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "auth/identity.h"
+#include "core/error.h"
+#include "store/store.h"
+
+namespace wharf {
+
+class TokenAuthenticator {
+ public:
+  static constexpr std::chrono::seconds kCacheTtl{5};
+  static constexpr const char* kAdminUser = "admin";
+
+  explicit TokenAuthenticator(Store& store) : store_(store) {}
+
+  // Ensures the `admin` user exists and `data_dir/admin-token` (mode 0600) holds a token that works.
+  // Idempotent: an existing admin and a working token file are kept as they are.
+  Status bootstrap(const std::filesystem::path& data_dir);
+
+  // Creates a token for `user`, stores its hash and returns the secret (shown once, never stored).
+  Result<std::string> issue_token(const std::string& user, const std::string& name);
+
+  // Checks an Authorization header value ("Bearer <token>"). `unauthorized` when missing or wrong.
+  Result<Identity> authenticate(std::string_view authorization);
+
+ private:
+  struct Cached {
+    Identity identity;
+    std::chrono::steady_clock::time_point until;
+  };
+  Store& store_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Cached> cache_;  // token hash -> identity
+};
+
+}  // namespace wharf

@@ -1,0 +1,70 @@
+// ReleaseController: moves releases from the store through a Runtime and writes observed state back.
+//
+// Level-triggered and idempotent: each pass reads the desired state (the newest release of every app x
+// environment) from the store, hands it to the driver of each cluster of the environment, observes, and
+// writes status and instances only when they changed. Nothing is remembered between passes that the
+// store does not also hold, so a kill -9 at any moment followed by a restart converges: the next pass
+// re-applies the same desired state (drivers' apply() is idempotent) and carries on.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "events/event_bus.h"
+#include "runtime/runtime.h"
+#include "store/store.h"
+
+namespace wharf {
+
+class ReleaseController {
+ public:
+  using Clock = std::chrono::system_clock;
+
+  ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus);
+  ~ReleaseController();
+
+  // One pass. `resync` also re-applies and observes releases that already finished (drift repair,
+  // instance refresh); otherwise only pending and progressing releases are visited. Returns how many
+  // releases changed status. Fails only when the work list cannot be read; a failing release is logged
+  // and retried on the next pass.
+  Result<int> reconcile_once(bool resync);
+
+  // Runs passes on a thread: on wake(), every `interval`, and a resync every `resync_interval`.
+  void start(std::chrono::milliseconds interval, std::chrono::milliseconds resync_interval);
+  // Asks for a pass soon (after a new release was stored). Thread-safe, never blocks.
+  void wake();
+  // Stops the thread and waits for the pass in progress to finish.
+  void stop();
+
+  // For tests: the clock used for progress deadlines.
+  void set_clock(std::function<Clock::time_point()> now) { now_ = std::move(now); }
+
+ private:
+  // Applies and observes one release on every cluster of its environment; returns true if its status
+  // changed in the store.
+  Result<bool> reconcile_release(const Release& release);
+  void publish_release(const Release& release, const char* type);
+
+  Store& store_;
+  RuntimeRegistry& runtimes_;
+  EventBus& bus_;
+  std::function<Clock::time_point()> now_ = [] { return Clock::now(); };
+
+  // Last instance lists written, to skip identical writes. Only an optimisation: losing it (restart)
+  // costs one redundant write per workload.
+  std::map<std::string, std::vector<Instance>> written_instances_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace wharf

@@ -1,0 +1,91 @@
+#include "events/event_bus.h"
+
+#include <algorithm>
+
+namespace wharf {
+
+Subscription::Subscription(Filter filter, size_t capacity) : filter_(std::move(filter)), capacity_(capacity) {}
+
+void Subscription::set_notify(std::function<void()> notify) {
+  std::lock_guard lock(mu_);
+  notify_ = std::move(notify);
+}
+
+bool Subscription::matches(const Event& e) const {
+  if (!filter_.project.empty() && e.project != filter_.project) return false;
+  return filter_.kinds.empty() || filter_.kinds.contains(e.kind);
+}
+
+void Subscription::push(const Event& e) {
+  std::function<void()> notify;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    if (queue_.size() >= capacity_) {
+      // A watcher this far behind has lost events anyway; closing tells it to re-list.
+      closed_ = true;
+      queue_.clear();
+    } else {
+      queue_.push_back(e);
+    }
+    notify = notify_;
+  }
+  if (notify) notify();
+}
+
+void Subscription::close() {
+  std::function<void()> notify;
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    notify = notify_;
+  }
+  if (notify) notify();
+}
+
+bool Subscription::drain(std::vector<Event>& out) {
+  std::lock_guard lock(mu_);
+  while (!queue_.empty()) {
+    out.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return !closed_;
+}
+
+std::shared_ptr<Subscription> EventBus::subscribe(Subscription::Filter filter) {
+  auto sub = std::make_shared<Subscription>(std::move(filter), capacity_);
+  std::lock_guard lock(mu_);
+  subs_.push_back(sub);
+  return sub;
+}
+
+void EventBus::unsubscribe(const std::shared_ptr<Subscription>& sub) {
+  std::lock_guard lock(mu_);
+  std::erase(subs_, sub);
+}
+
+void EventBus::publish(const Event& event) {
+  std::vector<std::shared_ptr<Subscription>> targets;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& s : subs_)
+      if (s->matches(event)) targets.push_back(s);
+  }
+  for (auto& s : targets) s->push(event);
+}
+
+void EventBus::close_all() {
+  std::vector<std::shared_ptr<Subscription>> subs;
+  {
+    std::lock_guard lock(mu_);
+    subs.swap(subs_);
+  }
+  for (auto& s : subs) s->close();
+}
+
+size_t EventBus::subscriber_count() {
+  std::lock_guard lock(mu_);
+  return subs_.size();
+}
+
+}  // namespace wharf

@@ -1,0 +1,149 @@
+#include "server/server.h"
+
+#include <signal.h>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "api/dispatcher.h"
+#include "api/http_server.h"
+#include "api/metrics.h"
+#include "api/routes.h"
+#include "auth/token_authenticator.h"
+#include "controller/release_controller.h"
+#include "events/event_bus.h"
+#include "runtime/cluster_runtimes.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace wharf {
+namespace {
+
+bool split_listen(const std::string& listen, std::string& host, uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    size_t used = 0;
+    int p = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1 || p < 0 || p > 65535) return false;
+    port = static_cast<uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+void setup_logging(const std::string& level) {
+  // Asynchronous so that the access log never stalls a request on a slow terminal or pipe; when the
+  // queue is full the oldest lines are dropped rather than blocking the server.
+  spdlog::init_thread_pool(8192, 1);
+  auto logger = std::make_shared<spdlog::async_logger>("wharf", std::make_shared<spdlog::sinks::stderr_sink_mt>(),
+                                                       spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int run_server(const ServerOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  // Signals are taken by one thread with sigwait; every other thread inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  setup_logging(options.log_level);
+  std::string host;
+  uint16_t port = 0;
+  if (!split_listen(options.listen, host, port)) {
+    std::fprintf(stderr, "wharf server: --listen \"%s\" must be HOST:PORT, for example 127.0.0.1:7070\n",
+                 options.listen.c_str());
+    return 2;
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "wharf server: cannot create data dir %s: %s\n", options.data_dir.c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
+  ::chmod(options.data_dir.c_str(), 0700);
+
+  auto store = SqliteStore::open((std::filesystem::path(options.data_dir) / "wharf.db").string());
+  if (!store) {
+    std::fprintf(stderr, "wharf server: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  TokenAuthenticator auth(**store);
+  if (auto s = auth.bootstrap(options.data_dir); !s) {
+    std::fprintf(stderr, "wharf server: cannot set up the admin account: %s\n", s.error().message.c_str());
+    return 1;
+  }
+
+  EventBus bus;
+  ClusterRuntimes runtimes;
+  ReleaseController controller(**store, runtimes, bus);
+
+  std::atomic<bool> ready{false};
+  api::Router router;
+  api::ApiContext ctx{**store, bus, auth, [&controller] { controller.wake(); }, [&ready] { return ready.load(); },
+                      nullptr};
+  api::add_all_routes(router, ctx);
+  api::RequestMetrics metrics(router);
+  ctx.metrics = &metrics;
+  api::Dispatcher dispatcher(router, auth, metrics);
+  api::HttpServerOptions http_options;
+  http_options.address = host;
+  http_options.port = port;
+  http_options.threads = options.threads;
+  api::HttpServer server(dispatcher, http_options);
+  auto bound = server.listen();
+  if (!bound) {
+    std::fprintf(stderr, "wharf server: %s\n", bound.error().message.c_str());
+    return 1;
+  }
+
+  controller.start(std::chrono::milliseconds(1000), std::chrono::milliseconds(30000));
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("received {}, draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    ready = false;
+    bus.close_all();  // ends watch streams so their connections can finish
+    server.shutdown(std::chrono::seconds(10));
+  });
+
+  ready = true;
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  std::printf("wharf server listening on http://%s:%u (ready in %.1f ms; data in %s)\n", host.c_str(), *bound, ms,
+              options.data_dir.c_str());
+  std::fflush(stdout);
+  spdlog::info("listening on {}:{}, ready in {:.1f} ms", host, *bound, ms);
+
+  server.run();
+
+  controller.stop();
+  if (signal_thread.joinable()) {
+    // run() also returns if the io_context is stopped by other means; make sure the waiter ends.
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+  }
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace wharf

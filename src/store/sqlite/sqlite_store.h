@@ -1,0 +1,118 @@
+// SqliteStore: the Store on one SQLite file in WAL mode (the default back end, DESIGN.md).
+//
+// Contract (in addition to Store's):
+// - open() creates the file if needed, switches it to WAL and applies the pending schema migrations in one
+//   transaction. It refuses (`unavailable`) a database whose schema is newer than this binary knows, and
+//   any file sqlite cannot open.
+// - Thread-safety: every method may be called from any thread concurrently. Writes are serialised on one
+//   writer connection behind a mutex; reads run on a pool of reader connections (one per concurrently
+//   reading thread, kept for reuse), so reads never wait for a write in progress. A read sees the last
+//   write committed before it started.
+// - Blocking: every call blocks the calling thread for its query; a write may wait up to 5 s for the file
+//   lock held by another process before failing with `unavailable`. Do not call from an event-loop thread
+//   that must not block for disk I/O.
+// - Durability: a returned write survives a crash (kill -9) of the process; see database.cpp on
+//   synchronous=NORMAL.
+// - No exceptions: sqlite failures become `unavailable` (busy, full, I/O) with sqlite's message.
+// - The store must outlive every call in flight; destroy it only after all callers are done.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/database.h"
+#include "store/sqlite/spec_cache.h"
+#include "store/store.h"
+
+namespace wharf {
+
+class SqliteStore final : public Store {
+ public:
+  // The newest schema version this binary knows (the number of migrations).
+  static int schema_version();
+
+  // Opens (creating if missing) the database file at `path`. On success the store owns its connections.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore() override;
+
+  Result<int64_t> current_version() override;
+
+  Result<Project> create_project(const Project& project) override;
+  Result<Project> get_project(const std::string& name) override;
+  Result<Page<Project>> list_projects(const ListOptions& options) override;
+  Result<Project> update_project(const Project& project) override;
+  Status delete_project(const std::string& name, int64_t resource_version) override;
+
+  Result<Environment> create_environment(const Environment& env) override;
+  Result<Environment> get_environment(const std::string& project, const std::string& name) override;
+  Result<Page<Environment>> list_environments(const std::string& project,
+                                              const ListOptions& options) override;
+  Result<Environment> update_environment(const Environment& env) override;
+  Status delete_environment(const std::string& project, const std::string& name,
+                            int64_t resource_version) override;
+
+  Result<Cluster> create_cluster(const Cluster& cluster, const std::string& credentials) override;
+  Result<Cluster> get_cluster(const std::string& name) override;
+  Result<std::string> get_cluster_credentials(const std::string& name) override;
+  Result<Page<Cluster>> list_clusters(const ListOptions& options) override;
+  Status delete_cluster(const std::string& name) override;
+
+  Result<App> create_app(const App& app) override;
+  Result<App> get_app(const std::string& project, const std::string& name) override;
+  Result<Page<App>> list_apps(const std::string& project, const ListOptions& options) override;
+  Result<App> update_app(const App& app) override;
+  Status delete_app(const std::string& project, const std::string& name, int64_t resource_version) override;
+
+  Result<Release> create_release(const Release& release) override;
+  Result<Release> get_release(const ReleaseKey& key, int64_t revision) override;
+  Result<Page<Release>> list_releases(const ReleaseKey& key, const ListOptions& options) override;
+  Result<std::vector<Release>> recent_releases(const ReleaseKey& key, int limit) override;
+  Result<Release> update_release_status(const Release& release) override;
+  Result<std::vector<Release>> active_releases() override;
+  Result<std::vector<Release>> desired_releases() override;
+
+  Status replace_instances(const ReleaseKey& key, const std::string& cluster,
+                           const std::vector<Instance>& instances) override;
+  Result<std::vector<Instance>> list_instances(const ReleaseKey& key) override;
+
+  Result<User> create_user(const User& user) override;
+  Result<User> get_user(const std::string& name) override;
+  Result<ApiToken> create_token(const ApiToken& token) override;
+  Result<ApiToken> find_token_by_hash(const std::string& hash) override;
+
+ private:
+  // A reader connection on loan from the pool; returned to it on destruction.
+  class ReaderLease {
+   public:
+    ReaderLease(SqliteStore* store, std::unique_ptr<sqlite::Database> db)
+        : store_(store), db_(std::move(db)) {}
+    ReaderLease(ReaderLease&&) = default;
+    ~ReaderLease();
+    sqlite::Database& operator*() { return *db_; }
+    sqlite::Database* operator->() { return db_.get(); }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<sqlite::Database> db_;
+  };
+
+  SqliteStore(std::string path, std::unique_ptr<sqlite::Database> writer)
+      : path_(std::move(path)), writer_(std::move(writer)) {}
+
+  Result<ReaderLease> reader();
+  // Runs `fn(db, version, now)` in a write transaction on the writer connection, after bumping the
+  // store-wide resource version to `version`; commits when it succeeds, rolls back when it fails.
+  template <class Fn>
+  auto write(Fn&& fn) -> decltype(fn(std::declval<sqlite::Database&>(), int64_t{}, std::string{}));
+
+  const std::string path_;
+  std::mutex write_mu_;  // guards writer_
+  std::unique_ptr<sqlite::Database> writer_;
+  std::mutex pool_mu_;  // guards idle_readers_
+  std::vector<std::unique_ptr<sqlite::Database>> idle_readers_;
+  sqlite::SpecCache specs_;  // decoded app and release specs, shared by all connections
+};
+
+}  // namespace wharf

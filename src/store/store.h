@@ -1,0 +1,129 @@
+// Store: the one place desired and observed state lives. Back ends: sqlite/ (default), postgres/ (later).
+//
+// Contract for every back end:
+// - Every call is atomic: a multi-row change happens in one transaction or not at all.
+// - Every write bumps a store-wide, strictly increasing resource version and stamps it on the objects it
+//   wrote (like etcd's revision); `resource_version` passed to an update must equal the stored one or the
+//   call fails with `conflict` (optimistic concurrency). 0 means "don't check".
+// - Creating a name that exists fails with `conflict`; reading or changing a missing object, `not_found`.
+// - A store failure (disk full, database locked past its timeout) is `unavailable`.
+// - Thread-safe: any thread may call any method; calls block for the duration of the query.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/app.h"
+#include "core/cluster.h"
+#include "core/environment.h"
+#include "core/error.h"
+#include "core/instance.h"
+#include "core/project.h"
+#include "core/release.h"
+
+namespace wharf {
+
+// Server-side pagination: at most `limit` items after the opaque `continue_token` of the previous page.
+struct ListOptions {
+  int limit = 100;  // 1..1000; callers clamp
+  std::string continue_token;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::string continue_token;  // empty on the last page
+};
+
+struct User {
+  std::string name;
+  std::string display_name;
+  bool admin = false;
+  std::string created_at;
+};
+
+struct ApiToken {
+  std::string id;          // public identifier, safe to show
+  std::string user;
+  std::string name;        // what the token is for
+  std::string hash;        // SHA-256 of the secret, hex; the secret itself is never stored
+  std::string created_at;
+  std::string expires_at;  // empty: never
+};
+
+// Release lookups are per app x environment.
+struct ReleaseKey {
+  std::string project, app, environment;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The store-wide resource version of the last committed write.
+  virtual Result<int64_t> current_version() = 0;
+
+  // Projects. Deleting a project deletes its environments, apps, releases and instances.
+  virtual Result<Project> create_project(const Project& project) = 0;
+  virtual Result<Project> get_project(const std::string& name) = 0;
+  virtual Result<Page<Project>> list_projects(const ListOptions& options) = 0;
+  virtual Result<Project> update_project(const Project& project) = 0;
+  virtual Status delete_project(const std::string& name, int64_t resource_version) = 0;
+
+  // Environments of a project. Creating one in a missing project is `not_found`.
+  virtual Result<Environment> create_environment(const Environment& env) = 0;
+  virtual Result<Environment> get_environment(const std::string& project, const std::string& name) = 0;
+  virtual Result<Page<Environment>> list_environments(const std::string& project, const ListOptions& options) = 0;
+  virtual Result<Environment> update_environment(const Environment& env) = 0;
+  virtual Status delete_environment(const std::string& project, const std::string& name,
+                                    int64_t resource_version) = 0;
+
+  // Clusters. The `local` cluster is created by the first migration and cannot be deleted.
+  // `credentials` is opaque (already encrypted by the caller) and never returned by get/list.
+  virtual Result<Cluster> create_cluster(const Cluster& cluster, const std::string& credentials) = 0;
+  virtual Result<Cluster> get_cluster(const std::string& name) = 0;
+  virtual Result<std::string> get_cluster_credentials(const std::string& name) = 0;
+  virtual Result<Page<Cluster>> list_clusters(const ListOptions& options) = 0;
+  virtual Status delete_cluster(const std::string& name) = 0;
+
+  // Apps of a project. Deleting an app deletes its releases and instances.
+  virtual Result<App> create_app(const App& app) = 0;
+  virtual Result<App> get_app(const std::string& project, const std::string& name) = 0;
+  virtual Result<Page<App>> list_apps(const std::string& project, const ListOptions& options) = 0;
+  virtual Result<App> update_app(const App& app) = 0;
+  virtual Status delete_app(const std::string& project, const std::string& name, int64_t resource_version) = 0;
+
+  // Releases. create_release numbers the release (max revision + 1 for its app x environment) and, in
+  // the same transaction, fails every older pending or progressing release of that app x environment
+  // with reason "Superseded by revision N". The app and environment must exist (`not_found`).
+  virtual Result<Release> create_release(const Release& release) = 0;
+  virtual Result<Release> get_release(const ReleaseKey& key, int64_t revision) = 0;
+  // Newest first.
+  virtual Result<Page<Release>> list_releases(const ReleaseKey& key, const ListOptions& options) = 0;
+  // The newest `limit` releases, newest first, for planning (no pagination token).
+  virtual Result<std::vector<Release>> recent_releases(const ReleaseKey& key, int limit) = 0;
+  // Updates status, reason, image digest, cluster rollouts and finished_at of one release. Refuses
+  // (`conflict`) a status change that can_transition() forbids and a stale resource_version.
+  virtual Result<Release> update_release_status(const Release& release) = 0;
+  // The newest release of every app x environment when it is pending or progressing: the work list.
+  virtual Result<std::vector<Release>> active_releases() = 0;
+  // The newest release of every app x environment (the desired state), across all projects.
+  virtual Result<std::vector<Release>> desired_releases() = 0;
+
+  // Instances as last observed by a driver: replaced wholesale per app x environment x cluster.
+  virtual Status replace_instances(const ReleaseKey& key, const std::string& cluster,
+                                   const std::vector<Instance>& instances) = 0;
+  virtual Result<std::vector<Instance>> list_instances(const ReleaseKey& key) = 0;
+
+  // Users and API tokens (auth bootstrap; full tenancy comes later).
+  virtual Result<User> create_user(const User& user) = 0;
+  virtual Result<User> get_user(const std::string& name) = 0;
+  virtual Result<ApiToken> create_token(const ApiToken& token) = 0;
+  // `not_found` when no token has this hash (or it has expired).
+  virtual Result<ApiToken> find_token_by_hash(const std::string& hash) = 0;
+};
+
+}  // namespace wharf

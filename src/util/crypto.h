@@ -1,0 +1,20 @@
+// Hashing and randomness for tokens and identifiers (OpenSSL underneath).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace wharf {
+
+// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+// `bytes` bytes from the OS CSPRNG, hex-encoded (2 * bytes characters). Aborts if the CSPRNG fails.
+std::string random_hex(size_t bytes);
+// Constant-time equality, for comparing secrets.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// URL-safe base64 without padding (continue tokens), and back (nullopt-like empty on bad input).
+std::string base64url_encode(std::string_view data);
+bool base64url_decode(std::string_view text, std::string& out);
+
+}  // namespace wharf

@@ -1,0 +1,258 @@
+// The controller frame against a real SQLite store and a fake runtime (the one place a fake is right:
+// the drivers are tested against real runc and a real kube-apiserver in their own suites).
+#include "controller/release_controller.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include "runtime/cluster_runtimes.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace wharf {
+namespace {
+
+class FakeRuntime : public Runtime {
+ public:
+  std::string_view type() const override { return "fake"; }
+  Status apply(const Workload& w) override {
+    applied.push_back(w);
+    if (apply_error) return tl::unexpected(*apply_error);
+    return {};
+  }
+  Result<WorkloadStatus> observe(const Workload& w) override {
+    WorkloadStatus s;
+    s.desired = w.release.replicas;
+    s.ready = std::min(ready, w.release.replicas);
+    s.rollout = s.ready == s.desired ? ReleaseStatus::kSucceeded : ReleaseStatus::kProgressing;
+    s.image_digest = "sha256:" + std::string(64, 'a');
+    for (int i = 0; i < s.ready; ++i)
+      s.instances.push_back(Instance{w.key.app + "-" + std::to_string(i), "running", true, 0, "10.0.0." + std::to_string(i),
+                                     w.cluster, "node-1", "", w.release.revision, ""});
+    return s;
+  }
+  Status remove(const ReleaseKey&, const std::string&, const std::string&) override { return {}; }
+
+  std::vector<Workload> applied;
+  std::optional<Error> apply_error;
+  int ready = 0;
+};
+
+class ReleaseControllerTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "controller_test_" + std::to_string(::getpid()) + "_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    reopen();
+    ASSERT_TRUE(store_->create_project(Project{"shop", "", "", 0, "", ""}));
+    Environment env;
+    env.project = "shop";
+    env.name = "prod";
+    env.clusters = {"local"};
+    env.ns = "shop-prod";
+    ASSERT_TRUE(store_->create_environment(env));
+    App app;
+    app.project = "shop";
+    app.spec.name = "web";
+    app.spec.image = "127.0.0.1:5000/shop/web:1";
+    app.spec.replicas = 3;
+    ASSERT_TRUE(store_->create_app(app));
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void reopen() {
+    store_.reset();
+    auto s = SqliteStore::open(dir_ + "/wharf.db");
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+  }
+
+  Release deploy(const std::string& image) {
+    auto app = store_->get_app("shop", "web");
+    auto history = store_->recent_releases(key_, 50);
+    DeployRequest req;
+    req.image = image;
+    auto planned = plan_deploy(*app, "prod", *history, req, "alice");
+    EXPECT_TRUE(planned) << planned.error().message;
+    auto stored = store_->create_release(*planned);
+    EXPECT_TRUE(stored) << stored.error().message;
+    return *stored;
+  }
+
+  Release release(int64_t revision) { return *store_->get_release(key_, revision); }
+
+  std::string dir_;
+  std::unique_ptr<SqliteStore> store_;
+  ReleaseKey key_{"shop", "web", "prod"};
+  EventBus bus_;
+  FakeRuntime runtime_;
+  ClusterRuntimes runtimes_;
+};
+
+TEST_F(ReleaseControllerTest, WithoutADriverReleasesStayPendingAndSayWhy) {
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  ASSERT_TRUE(c.reconcile_once(false));
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kPending);
+  EXPECT_NE(r.reason.find("no runtime driver"), std::string::npos) << r.reason;
+  EXPECT_TRUE(runtime_.applied.empty());
+}
+
+TEST_F(ReleaseControllerTest, ProgressesThenSucceedsAndWritesInstances) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  auto sub = bus_.subscribe({"shop", {"release"}});
+  deploy("127.0.0.1:5000/shop/web:2");
+
+  runtime_.ready = 1;
+  ASSERT_EQ(*c.reconcile_once(false), 1);
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kProgressing);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  EXPECT_EQ(r.clusters[0].ready, 1);
+  EXPECT_EQ(r.clusters[0].desired, 3);
+  EXPECT_EQ(r.image_digest.substr(0, 7), "sha256:");
+  EXPECT_EQ(store_->list_instances(key_)->size(), 1u);
+
+  runtime_.ready = 3;
+  ASSERT_EQ(*c.reconcile_once(false), 1);
+  r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kSucceeded);
+  EXPECT_FALSE(r.finished_at.empty());
+  EXPECT_EQ(store_->list_instances(key_)->size(), 3u);
+  ASSERT_FALSE(runtime_.applied.empty());
+  EXPECT_EQ(runtime_.applied.back().ns, "shop-prod");
+  EXPECT_EQ(runtime_.applied.back().release.image, "127.0.0.1:5000/shop/web:2");
+
+  std::vector<Event> events;
+  sub->drain(events);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_NE(events[1].object_json.find("\"succeeded\""), std::string::npos);
+
+  // A finished release is off the work list: another pass changes nothing.
+  auto applies = runtime_.applied.size();
+  ASSERT_EQ(*c.reconcile_once(false), 0);
+  EXPECT_EQ(runtime_.applied.size(), applies);
+}
+
+TEST_F(ReleaseControllerTest, RepeatedPassesWithoutChangeWriteNothing) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  runtime_.ready = 1;
+  ASSERT_TRUE(c.reconcile_once(false));
+  auto version = *store_->current_version();
+  ASSERT_EQ(*c.reconcile_once(false), 0);
+  ASSERT_EQ(*c.reconcile_once(false), 0);
+  EXPECT_EQ(*store_->current_version(), version);
+  EXPECT_EQ(runtime_.applied.size(), 3u);  // apply is repeated (level-triggered) and idempotent
+}
+
+TEST_F(ReleaseControllerTest, InvalidDesiredStateFailsTheRelease) {
+  runtimes_.set("local", &runtime_);
+  runtime_.apply_error = Error::invalid("image", "manifest unknown: tag 2 does not exist");
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  ASSERT_EQ(*c.reconcile_once(false), 1);
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kFailed);
+  EXPECT_NE(r.reason.find("manifest unknown"), std::string::npos) << r.reason;
+}
+
+TEST_F(ReleaseControllerTest, UnreachableClusterKeepsProgressing) {
+  runtimes_.set("local", &runtime_);
+  runtime_.apply_error = Error::unavailable("connection refused");
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  ASSERT_TRUE(c.reconcile_once(false));
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kProgressing);
+  EXPECT_NE(r.reason.find("connection refused"), std::string::npos);
+}
+
+TEST_F(ReleaseControllerTest, ProgressDeadlineFailsTheRelease) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  runtime_.ready = 1;
+  ASSERT_TRUE(c.reconcile_once(false));
+  EXPECT_EQ(release(1).status, ReleaseStatus::kProgressing);
+  c.set_clock([] { return std::chrono::system_clock::now() + std::chrono::hours(1); });
+  ASSERT_EQ(*c.reconcile_once(false), 1);
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kFailed);
+  EXPECT_EQ(r.reason.rfind("ProgressDeadlineExceeded", 0), 0u) << r.reason;
+}
+
+TEST_F(ReleaseControllerTest, ANewControllerOnTheSameStoreConverges) {
+  runtimes_.set("local", &runtime_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  {
+    ReleaseController c(*store_, runtimes_, bus_);
+    runtime_.ready = 2;
+    ASSERT_TRUE(c.reconcile_once(false));
+  }
+  reopen();  // as after kill -9: only the store survives
+  ReleaseController c2(*store_, runtimes_, bus_);
+  runtime_.ready = 3;
+  ASSERT_EQ(*c2.reconcile_once(false), 1);
+  EXPECT_EQ(release(1).status, ReleaseStatus::kSucceeded);
+  EXPECT_EQ(store_->list_instances(key_)->size(), 3u);
+}
+
+TEST_F(ReleaseControllerTest, OnlyTheNewestReleaseIsWorkedOn) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  deploy("127.0.0.1:5000/shop/web:3");
+  runtime_.ready = 3;
+  ASSERT_TRUE(c.reconcile_once(false));
+  EXPECT_EQ(release(1).status, ReleaseStatus::kFailed);  // superseded by the store
+  EXPECT_EQ(release(2).status, ReleaseStatus::kSucceeded);
+  for (const auto& w : runtime_.applied) EXPECT_EQ(w.release.revision, 2);
+}
+
+TEST_F(ReleaseControllerTest, ResyncReappliesFinishedReleases) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  runtime_.ready = 3;
+  ASSERT_TRUE(c.reconcile_once(false));
+  auto applies = runtime_.applied.size();
+  runtime_.ready = 2;  // an instance died
+  ASSERT_EQ(*c.reconcile_once(true), 0);
+  EXPECT_EQ(runtime_.applied.size(), applies + 1);
+  EXPECT_EQ(store_->list_instances(key_)->size(), 2u);
+  EXPECT_EQ(release(1).status, ReleaseStatus::kSucceeded);  // history does not change
+}
+
+TEST_F(ReleaseControllerTest, WakeRunsAPassOnTheThread) {
+  runtimes_.set("local", &runtime_);
+  runtime_.ready = 3;
+  ReleaseController c(*store_, runtimes_, bus_);
+  c.start(std::chrono::hours(1), std::chrono::hours(1));
+  auto sub = bus_.subscribe({"shop", {"release"}});
+  std::mutex mu;
+  std::condition_variable cv;
+  bool notified = false;
+  sub->set_notify([&] {
+    std::lock_guard lock(mu);
+    notified = true;
+    cv.notify_one();
+  });
+  deploy("127.0.0.1:5000/shop/web:2");
+  c.wake();
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return notified; }));
+  lock.unlock();
+  c.stop();
+  EXPECT_EQ(release(1).status, ReleaseStatus::kSucceeded);
+}
+
+}  // namespace
+}  // namespace wharf

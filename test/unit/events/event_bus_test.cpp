@@ -1,0 +1,70 @@
+#include "events/event_bus.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace wharf {
+namespace {
+
+Event ev(std::string kind, std::string project, int64_t rv) {
+  return Event{"ADDED", std::move(kind), std::move(project), "n", rv, "{}"};
+}
+
+TEST(EventBus, FiltersByProjectAndKind) {
+  EventBus bus;
+  auto all = bus.subscribe({});
+  auto shop_apps = bus.subscribe({"shop", {"app"}});
+  bus.publish(ev("app", "shop", 1));
+  bus.publish(ev("release", "shop", 2));
+  bus.publish(ev("app", "other", 3));
+  std::vector<Event> a, b;
+  EXPECT_TRUE(all->drain(a));
+  EXPECT_TRUE(shop_apps->drain(b));
+  EXPECT_EQ(a.size(), 3u);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].resource_version, 1);
+}
+
+TEST(EventBus, SlowSubscriberIsClosedNotBlocking) {
+  EventBus bus(4);
+  auto sub = bus.subscribe({});
+  for (int i = 0; i < 10; ++i) bus.publish(ev("app", "p", i));
+  std::vector<Event> out;
+  EXPECT_FALSE(sub->drain(out));
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(EventBus, NotifyFiresOnPublishAndClose) {
+  EventBus bus;
+  auto sub = bus.subscribe({});
+  int calls = 0;
+  sub->set_notify([&] { ++calls; });
+  bus.publish(ev("app", "p", 1));
+  EXPECT_EQ(calls, 1);
+  bus.close_all();
+  EXPECT_EQ(calls, 2);
+  std::vector<Event> out;
+  EXPECT_FALSE(sub->drain(out));
+  EXPECT_EQ(out.size(), 1u);  // what was queued before the close is still delivered
+  EXPECT_EQ(bus.subscriber_count(), 0u);
+}
+
+TEST(EventBus, ConcurrentPublishersDeliverEverything) {
+  EventBus bus(100000);
+  auto sub = bus.subscribe({});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&bus, t] {
+      for (int i = 0; i < 1000; ++i) bus.publish(ev("app", "p", t * 1000 + i));
+    });
+  for (auto& th : threads) th.join();
+  std::vector<Event> out;
+  EXPECT_TRUE(sub->drain(out));
+  EXPECT_EQ(out.size(), 4000u);
+  bus.unsubscribe(sub);
+  EXPECT_EQ(bus.subscriber_count(), 0u);
+}
+
+}  // namespace
+}  // namespace wharf
