@@ -9,6 +9,48 @@
 
 namespace wharf::api {
 
+namespace {
+
+constexpr size_t kMaxCachedBodies = 4096;
+
+std::string cache_key(const Identity& who, const HttpRequest& request) {
+  std::string key = who.user;
+  key += '\n';
+  key += request.path;
+  for (const auto& [k, v] : request.query) {  // std::map: a canonical order
+    key += '\n';
+    key += k;
+    key += '=';
+    key += v;
+  }
+  return key;
+}
+
+}  // namespace
+
+Result<HttpResponse> Dispatcher::call(const Router::Match& match, HttpRequest& request, const Identity& identity) {
+  const Route& route = *match.route;
+  std::string key;
+  int64_t version = 0;
+  if (route.cached_by_store_version) {
+    // The version is read before the handler runs, so a cached body is never older than its version.
+    if (auto v = store_.current_version()) version = *v;
+    key = cache_key(identity, request);
+    std::shared_lock lock(cache_mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && it->second.version == version && version != 0)
+      return HttpResponse::json(200, it->second.body);
+  }
+  auto result = route.handler(request, identity);
+  if (route.cached_by_store_version && version != 0 && result && result->status == 200 && !result->stream &&
+      result->content_type == "application/json") {
+    std::unique_lock lock(cache_mu_);
+    if (cache_.size() >= kMaxCachedBodies) cache_.clear();
+    cache_[key] = CachedBody{version, result->body};
+  }
+  return result;
+}
+
 HttpResponse Dispatcher::dispatch(HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   auto match = router_.match(request.method, request.path);
@@ -29,7 +71,7 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
     if (result.has_value()) {
       request.params = std::move(match.params);
       try {
-        result = match.route->handler(request, identity);
+        result = call(match, request, identity);
       } catch (const std::exception& e) {
         // Handlers return errors; an exception here is a bug in a library edge we did not guard.
         spdlog::error("handler {} {} threw: {}", request.method, match.route->pattern, e.what());

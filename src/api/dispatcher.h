@@ -3,24 +3,40 @@
 // Thread-safe; blocks for as long as the handler does.
 #pragma once
 
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "auth/token_authenticator.h"
+#include "store/store.h"
 
 namespace wharf::api {
 
 class Dispatcher {
  public:
-  Dispatcher(const Router& router, TokenAuthenticator& auth, RequestMetrics& metrics)
-      : router_(router), auth_(auth), metrics_(metrics) {}
+  Dispatcher(const Router& router, TokenAuthenticator& auth, RequestMetrics& metrics, Store& store)
+      : router_(router), auth_(auth), metrics_(metrics), store_(store) {}
 
   HttpResponse dispatch(HttpRequest& request);
 
  private:
+  Result<HttpResponse> call(const Router::Match& match, HttpRequest& request, const Identity& identity);
+
   const Router& router_;
   TokenAuthenticator& auth_;
   RequestMetrics& metrics_;
+  Store& store_;
+
+  // Bodies of `cached` routes by caller, path and query, valid while the store version is unchanged.
+  struct CachedBody {
+    int64_t version;
+    std::string body;
+  };
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, CachedBody> cache_;
 };
 
 }  // namespace wharf::api

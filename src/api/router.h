@@ -25,7 +25,16 @@ struct Route {
   std::string permission;  // "project.read", "app.deploy", ... or kPublic
   std::string summary;     // one line for humans (OpenAPI summary)
   Handler handler;
+  // The response depends only on the store's contents (and the caller): the dispatcher may answer from
+  // a cache for as long as the store's resource version is unchanged.
+  bool cached_by_store_version = false;
 };
+
+// Marks a read-only route as cacheable by store version (see Route).
+inline Route cached(Route route) {
+  route.cached_by_store_version = true;
+  return route;
+}
 
 class Router {
  public:

@@ -60,15 +60,15 @@ void add_app_routes(Router& router, ApiContext& ctx) {
                 if (!created) return tl::unexpected(created.error());
                 return app_with_status(ctx, 201, "ADDED", *created);
               }});
-  router.add({"GET", "/api/v1/projects/{project}/apps", "app.read", "List a project's apps",
+  router.add(cached({"GET", "/api/v1/projects/{project}/apps", "app.read", "List a project's apps",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto options = list_options(req);
                 if (!options) return tl::unexpected(options.error());
                 auto page = ctx.store.list_apps(req.param("project"), *options);
                 if (!page) return tl::unexpected(page.error());
                 return page_response(*page, [](const App& a) { return encode(a); });
-              }});
-  router.add({"GET", "/api/v1/projects/{project}/apps/{app}", "app.read", "Get an app with its status per environment",
+              }}));
+  router.add(cached({"GET", "/api/v1/projects/{project}/apps/{app}", "app.read", "Get an app with its status per environment",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto app = ctx.store.get_app(req.param("project"), req.param("app"));
                 if (!app) return tl::unexpected(app.error());
@@ -77,7 +77,7 @@ void add_app_routes(Router& router, ApiContext& ctx) {
                 json body = encode(*app);
                 body["status"] = std::move(*st);
                 return HttpResponse::json(200, body.dump());
-              }});
+              }}));
   router.add({"PUT", "/api/v1/projects/{project}/apps/{app}", "app.update",
               "Replace an app's spec (takes effect at the next deploy)",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {

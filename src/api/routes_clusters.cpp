@@ -6,20 +6,20 @@
 namespace wharf::api {
 
 void add_cluster_routes(Router& router, ApiContext& ctx) {
-  router.add({"GET", "/api/v1/clusters", "cluster.read", "List clusters (local is always present)",
+  router.add(cached({"GET", "/api/v1/clusters", "cluster.read", "List clusters (local is always present)",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto options = list_options(req);
                 if (!options) return tl::unexpected(options.error());
                 auto page = ctx.store.list_clusters(*options);
                 if (!page) return tl::unexpected(page.error());
                 return page_response(*page, [](const Cluster& c) { return json_codec::encode(c); });
-              }});
-  router.add({"GET", "/api/v1/clusters/{cluster}", "cluster.read", "Get a cluster",
+              }}));
+  router.add(cached({"GET", "/api/v1/clusters/{cluster}", "cluster.read", "Get a cluster",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto c = ctx.store.get_cluster(req.param("cluster"));
                 if (!c) return tl::unexpected(c.error());
                 return HttpResponse::json(200, json_codec::encode(*c).dump());
-              }});
+              }}));
   router.add({"POST", "/api/v1/clusters", "cluster.create", "Register a Kubernetes cluster from a kubeconfig",
               [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
                 if (!who.admin) return fail(Error::forbidden("only platform admins register clusters"));

@@ -21,7 +21,7 @@ Result<ReleaseKey> existing_key(Store& store, const HttpRequest& req) {
 }  // namespace
 
 void add_instance_routes(Router& router, ApiContext& ctx) {
-  router.add({"GET", std::string(kBase) + "/instances", "instance.read", "Running instances as last observed",
+  router.add(cached({"GET", std::string(kBase) + "/instances", "instance.read", "Running instances as last observed",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto key = existing_key(ctx.store, req);
                 if (!key) return tl::unexpected(key.error());
@@ -30,7 +30,7 @@ void add_instance_routes(Router& router, ApiContext& ctx) {
                 json items = json::array();
                 for (const auto& i : *instances) items.push_back(json_codec::encode(i));
                 return HttpResponse::json(200, items.dump());
-              }});
+              }}));
   router.add({"GET", std::string(kBase) + "/logs", "instance.logs",
               "Log lines of the app's instances (tail, since, follow=1 streams)",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {

@@ -41,20 +41,20 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                 if (!created) return tl::unexpected(created.error());
                 return project_changed(ctx, 201, "ADDED", *created);
               }});
-  router.add({"GET", "/api/v1/projects", "project.read", "List projects",
+  router.add(cached({"GET", "/api/v1/projects", "project.read", "List projects",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto options = list_options(req);
                 if (!options) return tl::unexpected(options.error());
                 auto page = ctx.store.list_projects(*options);
                 if (!page) return tl::unexpected(page.error());
                 return page_response(*page, [](const Project& p) { return encode(p); });
-              }});
-  router.add({"GET", "/api/v1/projects/{project}", "project.read", "Get a project",
+              }}));
+  router.add(cached({"GET", "/api/v1/projects/{project}", "project.read", "Get a project",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto p = ctx.store.get_project(req.param("project"));
                 if (!p) return tl::unexpected(p.error());
                 return HttpResponse::json(200, encode(*p).dump());
-              }});
+              }}));
   router.add({"PATCH", "/api/v1/projects/{project}", "project.update",
               "Change a project's displayName or description (JSON merge patch)",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
@@ -100,20 +100,20 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                 if (!created) return tl::unexpected(created.error());
                 return environment_changed(ctx, 201, "ADDED", *created);
               }});
-  router.add({"GET", "/api/v1/projects/{project}/environments", "environment.read", "List a project's environments",
+  router.add(cached({"GET", "/api/v1/projects/{project}/environments", "environment.read", "List a project's environments",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto options = list_options(req);
                 if (!options) return tl::unexpected(options.error());
                 auto page = ctx.store.list_environments(req.param("project"), *options);
                 if (!page) return tl::unexpected(page.error());
                 return page_response(*page, [](const Environment& e) { return encode(e); });
-              }});
-  router.add({"GET", "/api/v1/projects/{project}/environments/{env}", "environment.read", "Get an environment",
+              }}));
+  router.add(cached({"GET", "/api/v1/projects/{project}/environments/{env}", "environment.read", "Get an environment",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto e = ctx.store.get_environment(req.param("project"), req.param("env"));
                 if (!e) return tl::unexpected(e.error());
                 return HttpResponse::json(200, encode(*e).dump());
-              }});
+              }}));
   router.add({"PUT", "/api/v1/projects/{project}/environments/{env}", "environment.update",
               "Replace an environment's clusters, namespace and policy",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {

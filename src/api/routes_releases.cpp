@@ -134,7 +134,7 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 if (!target) return tl::unexpected(target.error());
                 return submit(ctx, plan_offline(target->history, *message, who.user));
               }});
-  router.add({"GET", path("/releases"), "release.read", "Release history, newest first",
+  router.add(cached({"GET", path("/releases"), "release.read", "Release history, newest first",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto options = list_options(req);
                 if (!options) return tl::unexpected(options.error());
@@ -145,8 +145,8 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 auto page = ctx.store.list_releases({app->project, app->spec.name, env->name}, *options);
                 if (!page) return tl::unexpected(page.error());
                 return page_response(*page, [](const Release& r) { return encode(r); });
-              }});
-  router.add({"GET", path("/releases/{revision}"), "release.read", "One release",
+              }}));
+  router.add(cached({"GET", path("/releases/{revision}"), "release.read", "One release",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 const auto& text = req.param("revision");
                 int64_t revision = 0;
@@ -156,7 +156,7 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 auto r = ctx.store.get_release({req.param("project"), req.param("app"), req.param("env")}, revision);
                 if (!r) return tl::unexpected(r.error());
                 return HttpResponse::json(200, encode(*r).dump());
-              }});
+              }}));
 }
 
 }  // namespace wharf::api

@@ -42,6 +42,7 @@ tl::expected<std::pair<std::string, std::string>, std::string> split_authority(s
     port = authority.substr(colon + 1);
   }
   if (host.empty()) return tl::unexpected(std::string("the URL has no host"));
+  if (authority.ends_with(':')) return tl::unexpected(std::string("the port after ':' is missing"));
   if (!port.empty()) {
     int n = 0;
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
@@ -94,17 +95,29 @@ class Exchange {
     return check(ec, "reading the answer");
   }
 
+  // Reads the whole message, bounded by the timeout.
   template <class Parser>
-  tl::expected<void, std::string> read(Parser& parser, bool bounded) {
+  tl::expected<void, std::string> read(Parser& parser) {
+    beast::error_code ec;
+    stream_.expires_after(timeout_);
+    http::async_read(stream_, buffer_, parser, [&](beast::error_code e, size_t) { ec = e; });
+    drive();
+    return check(ec, "reading the answer");
+  }
+
+  // Reads whatever part of the body has arrived (at least one byte, unless the message ends), so that a
+  // stream is handed on as it comes rather than when a buffer fills.
+  template <class Parser>
+  tl::expected<void, std::string> read_some(Parser& parser, bool bounded) {
     beast::error_code ec;
     if (bounded) {
       stream_.expires_after(timeout_);
     } else {
       stream_.expires_never();
     }
-    http::async_read(stream_, buffer_, parser, [&](beast::error_code e, size_t) { ec = e; });
+    http::async_read_some(stream_, buffer_, parser, [&](beast::error_code e, size_t) { ec = e; });
     drive();
-    if (ec == http::error::need_buffer) ec = {};  // a buffer_body chunk is full: the caller drains it
+    if (ec == http::error::need_buffer) ec = {};  // the chunk buffer is full: the caller drains it
     return check(ec, "reading the answer");
   }
 
@@ -222,7 +235,7 @@ tl::expected<HttpReply, std::string> ApiClient::request(std::string_view method,
   if (auto s = exchange.write(req); !s) return tl::unexpected(s.error());
   http::response_parser<http::string_body> parser;
   parser.body_limit(kMaxBody);
-  if (auto s = exchange.read(parser, true); !s) return tl::unexpected(s.error());
+  if (auto s = exchange.read(parser); !s) return tl::unexpected(s.error());
   exchange.close();
   auto response = parser.release();
   return HttpReply{static_cast<int>(response.result_int()), content_type_of(response),
@@ -245,7 +258,7 @@ tl::expected<HttpReply, std::string> ApiClient::stream_get(
     parser.get().body().data = buffer.data();
     parser.get().body().size = buffer.size();
     // An error answer is short and bounded by the timeout; a 2xx stream may idle indefinitely.
-    if (auto s = exchange.read(parser, !ok); !s) return tl::unexpected(s.error());
+    if (auto s = exchange.read_some(parser, !ok); !s) return tl::unexpected(s.error());
     std::string_view got(buffer.data(), buffer.size() - parser.get().body().size);
     if (got.empty()) continue;
     if (ok) {

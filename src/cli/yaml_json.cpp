@@ -72,7 +72,7 @@ json convert(const YAML::Node& node, bool as_text) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
-      return nullptr;
+      return as_text ? json("") : json(nullptr);  // `KEY:` under env sets the variable, empty
     case YAML::NodeType::Scalar:
       // Tag "?" marks a plain (unquoted, untagged) scalar; "!" a quoted one.
       if (as_text || node.Tag() != "?") return node.Scalar();

@@ -13,8 +13,8 @@
 namespace wharf {
 
 struct PortSpec {
-  std::string name;              // IANA_SVC_NAME, unique within the app
-  int port = 0;                  // 1..65535, unique within the app
+  std::string name;              // IANA_SVC_NAME, unique within the app; empty only for a sole port
+  int port = 0;                  // 1..65535, unique per protocol within the app (as in Kubernetes)
   std::string protocol = "TCP";  // TCP, UDP or SCTP
 
   bool operator==(const PortSpec&) const = default;
@@ -94,6 +94,7 @@ inline constexpr int kMaxReplicas = 1000;
 
 // Checks every field; the first problem found is returned with its field path relative to the spec
 // ("replicas", "ports[1].port", "healthCheck.readiness.http.port") and a message saying what to change.
+// An empty image is allowed (the first deploy supplies one); so is an unnamed port when it is the only one.
 // Pure: no I/O.
 Status validate_app_spec(const AppSpec& spec);
 

@@ -38,7 +38,8 @@ Result<RollbackRequest> decode_rollback_request(const json& j);
 // Parses `text` as JSON; a syntax error is `invalid` with the byte offset in the message.
 Result<json> parse(std::string_view text);
 
-// Compact text of an AppSpec, and back (the store keeps specs as JSON text).
+// Compact text of an AppSpec, and back (the store keeps specs as JSON text). spec_from_text checks shape
+// and types only, not validate_app_spec: a spec stored under older rules must stay readable.
 std::string spec_to_text(const AppSpec& spec);
 Result<AppSpec> spec_from_text(std::string_view text);
 

@@ -4,6 +4,8 @@
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -81,6 +83,15 @@ int run_server(const ServerOptions& options) {
     return 1;
   }
   ::chmod(options.data_dir.c_str(), 0700);
+  // One server per data dir: the store keeps its version in memory and the controllers assume they are
+  // alone. The lock is released by the kernel when the process dies, even by kill -9.
+  auto lock_path = std::filesystem::path(options.data_dir) / "lock";
+  int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    std::fprintf(stderr, "wharf server: another wharf server is using %s; stop it or choose another --data-dir\n",
+                 options.data_dir.c_str());
+    return 1;
+  }
 
   auto store = SqliteStore::open((std::filesystem::path(options.data_dir) / "wharf.db").string());
   if (!store) {
@@ -104,7 +115,7 @@ int run_server(const ServerOptions& options) {
   api::add_all_routes(router, ctx);
   api::RequestMetrics metrics(router);
   ctx.metrics = &metrics;
-  api::Dispatcher dispatcher(router, auth, metrics);
+  api::Dispatcher dispatcher(router, auth, metrics, **store);
   api::HttpServerOptions http_options;
   http_options.address = host;
   http_options.port = port;

@@ -63,7 +63,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // The store-wide resource version of the last committed write.
+  // The store-wide resource version of the last committed write. Cheap enough to call on every request
+  // (response caches key on it): read after a write returns, it is at least that write's version.
   virtual Result<int64_t> current_version() = 0;
 
   // Projects. Deleting a project deletes its environments, apps, releases and instances.

@@ -24,7 +24,9 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 ||
       consumed != 19)
     return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  // system_clock counts nanoseconds: years outside about 1678..2262 would overflow it.
+  if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+    return std::nullopt;
   size_t i = 19;
   int64_t frac_ns = 0;
   if (i < str.size() && str[i] == '.') {

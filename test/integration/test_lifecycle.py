@@ -67,3 +67,13 @@ def test_server_refuses_a_bad_listen_address(tmp_path):
     r = subprocess.run([WHARF_BIN, "server", "--data-dir", str(tmp_path / "d"), "--listen", "nowhere"],
                        capture_output=True, timeout=10)
     assert r.returncode == 2 and b"HOST:PORT" in r.stderr
+
+
+def test_second_server_on_the_same_data_dir_is_refused(start_server):
+    import subprocess
+    from conftest import WHARF_BIN
+    s = start_server()
+    r = subprocess.run([WHARF_BIN, "server", "--data-dir", str(s.data_dir), "--listen", "127.0.0.1:0"],
+                       capture_output=True, timeout=10)
+    assert r.returncode == 1 and b"another wharf server" in r.stderr
+    assert s.request("GET", "/healthz", token=None).status == 200

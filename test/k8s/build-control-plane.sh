@@ -129,8 +129,16 @@ declare -A took
 build_one() { # NAME MODULE_DIR PACKAGE LDFLAGS
   local name=$1 dir=$2 pkg=$3 ldflags=$4 t0=$SECONDS
   k8s_log "building $name ($pkg) ..."
-  ( cd "$dir" && nice -n "$NICE" "$GO" build -p "$JOBS" -trimpath -ldflags "$ldflags" -o "$TMP/$name" "$pkg" ) \
-    || k8s_die "building $name failed"
+  ( cd "$dir" && exec nice -n "$NICE" "$GO" build -p "$JOBS" -trimpath -ldflags "$ldflags" -o "$TMP/$name" "$pkg" ) &
+  local pid=$! next=$((SECONDS + 60))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $SECONDS -ge $next ]; then
+      k8s_log "  still building $name: $((SECONDS - t0))s (total elapsed $((SECONDS - t_all))s)"
+      next=$((SECONDS + 60))
+    fi
+    sleep 1
+  done
+  wait "$pid" || k8s_die "building $name failed"
   mv -f "$TMP/$name" "$K8S_BIN_DIR/$name"
   took[$name]=$((SECONDS - t0))
   k8s_log "built $name in ${took[$name]}s (total elapsed $((SECONDS - t_all))s)"

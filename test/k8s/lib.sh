@@ -33,18 +33,34 @@ k8s_ensure_cmds() {
   fi
 }
 
-# k8s_free_ports N: prints N distinct free TCP ports on 127.0.0.1 (the kernel picks them).
+# k8s_free_ports N: prints N distinct TCP ports that are free on 127.0.0.1, chosen at random outside the
+# kernel's ephemeral range (ip_local_port_range), so an outgoing connection cannot take one of them as its
+# source port between this check and the component's bind.
 k8s_free_ports() {
   python3 - "$1" <<'EOF'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
+import random, socket, sys
+n = int(sys.argv[1])
+try:
+    lo, hi = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+except OSError:
+    lo, hi = 32768, 60999
+pool = list(range(10000, lo)) if lo - 10000 >= 1000 else list(range(hi + 1, 65536))
+random.shuffle(pool)
+ports = []
+for port in pool:
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    ports.append(port)
+    if len(ports) == n:
+        break
+if len(ports) < n:
+    sys.exit("no free ports")
+print(" ".join(map(str, ports)))
 EOF
 }
 
@@ -54,6 +70,15 @@ k8s_pid_is() {
   [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
   exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
   [ "${exe##*/}" = "$name" ] || [ "${exe##*/}" = "$name (deleted)" ]
+}
+
+# k8s_pid_running PID: true while PID exists and is no zombie. (A dying process loses /proc/PID/exe before
+# it closes its sockets, so "exited" means gone or zombie, not "exe unreadable".)
+k8s_pid_running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
 }
 
 # k8s_stop_pids TIMEOUT_SECONDS NAME:PID ...: TERM each, wait up to TIMEOUT, then KILL the rest.
@@ -71,7 +96,7 @@ k8s_stop_pids() {
   while [ ${#live[@]} -gt 0 ] && [ $SECONDS -lt $deadline ]; do
     local still=()
     for spec in "${live[@]}"; do
-      k8s_pid_is "${spec#*:}" "${spec%%:*}" && still+=("$spec")
+      k8s_pid_running "${spec#*:}" && still+=("$spec")
     done
     live=("${still[@]+"${still[@]}"}")
     [ ${#live[@]} -gt 0 ] && sleep 0.1
@@ -83,7 +108,7 @@ k8s_stop_pids() {
   # Reap the KILLed ones (bounded: KILL cannot be ignored).
   for spec in "${live[@]+"${live[@]}"}"; do
     deadline=$((SECONDS + 5))
-    while k8s_pid_is "${spec#*:}" "${spec%%:*}" && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+    while k8s_pid_running "${spec#*:}" && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
   done
 }
 
@@ -129,9 +154,9 @@ k8s_write_run_script() {
   chmod +x "$dir/run/$name.sh"
 }
 
-# k8s_wait_url DEADLINE_SECONDS NAME PID_NAME DESCRIPTION CURL_ARGS...: polls with curl until it gets
-# HTTP 200 and the body "ok"/health, failing early if the process NAME (pid in DIR/run) died.
-# Uses the globals PLANE_DIR. Returns 1 on timeout or death (after printing the log tail).
+# k8s_wait_http_ok DEADLINE NAME WHAT CURL_ARGS...: polls with curl until HTTP 200 or SECONDS >= DEADLINE,
+# failing early if the component NAME (pid in $PLANE_DIR/run/NAME.pid) exits. On failure prints the tail of
+# $PLANE_DIR/logs/NAME.log and returns 1.
 k8s_wait_http_ok() {
   local deadline=$1 name=$2 what=$3; shift 3
   local pid code

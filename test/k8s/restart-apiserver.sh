@@ -22,7 +22,7 @@ do_stop() {
   t0=$(k8s_now_ms)
   if k8s_pid_is "$pid" kube-apiserver; then
     k8s_stop_pids "${WHARF_K8S_STOP_TIMEOUT:-10}" "kube-apiserver:$pid"
-    k8s_pid_is "$pid" kube-apiserver && k8s_die "kube-apiserver (pid $pid) is still running"
+    k8s_pid_running "$pid" && k8s_die "kube-apiserver (pid $pid) is still running"
     k8s_log "kube-apiserver (pid $pid) stopped in $(( $(k8s_now_ms) - t0 )) ms"
   else
     k8s_log "kube-apiserver is not running"

@@ -11,10 +11,11 @@ set -uo pipefail
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/wharf-k8s-smoke.XXXXXX")
 t0=$(k8s_now_ms)
 summary=
+stopped=0
 
 finish() {
   local rc=$? stop_ok=1
-  "$K8S_DIR/stop-control-plane.sh" "$DIR" || stop_ok=0
+  [ $stopped = 1 ] || "$K8S_DIR/stop-control-plane.sh" "$DIR" || stop_ok=0
   if [ "$rc" -eq 0 ] && [ $stop_ok = 1 ]; then
     rm -rf "$DIR"
     echo "k8s smoke test: PASS ($summary, total $(( $(k8s_now_ms) - t0 )) ms)"
@@ -82,16 +83,15 @@ old_pid=$KUBE_APISERVER_PID
 [ "$KUBE_APISERVER_PID" != "$old_pid" ] || fail "apiserver PID unchanged after restart"
 [ "$(k -n smoke get deploy web -o jsonpath='{.status.readyReplicas}')" = 3 ] || fail "deployment not served after apiserver restart"
 for n in ETCD_PID KUBE_CONTROLLER_MANAGER_PID KUBE_SCHEDULER_PID KWOK_PID; do
-  [ -d "/proc/${!n}" ] || fail "$n (${!n}) died during the apiserver restart"
+  k8s_pid_running "${!n}" || fail "$n (${!n}) died during the apiserver restart"
 done
 summary+=", apiserver restart ok"
 
-# 6. stop (in finish) and check every recorded process is gone
-trap - EXIT
+# 6. stop and check every recorded process is gone
 pids="$ETCD_PID $KUBE_APISERVER_PID $KUBE_CONTROLLER_MANAGER_PID $KUBE_SCHEDULER_PID $KWOK_PID"
-"$K8S_DIR/stop-control-plane.sh" "$DIR" || { trap finish EXIT; fail "stop-control-plane.sh failed"; }
+"$K8S_DIR/stop-control-plane.sh" "$DIR" || fail "stop-control-plane.sh failed"
+stopped=1
 for p in $pids; do
-  [ -d "/proc/$p" ] && { trap finish EXIT; fail "pid $p still running after stop"; }
+  k8s_pid_running "$p" && { stopped=0; fail "pid $p still running after stop"; }
 done
-trap finish EXIT
 exit 0

@@ -599,7 +599,18 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   auto writer = Database::open(path, Database::Role::kWriter);
   if (!writer) return fail(std::move(writer.error()));
   if (auto s = migrate(**writer, path); !s) return fail(std::move(s.error()));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(*writer)));
+  int64_t version = 0;
+  {
+    auto st = (*writer)->prepare("SELECT resource_version FROM meta WHERE id = 1");
+    if (!st) return fail(std::move(st.error()));
+    auto row = st->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) return fail(Error::internal("the store's meta row is missing"));
+    version = st->int64(0);
+  }
+  auto store = std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(*writer)));
+  store->committed_version_ = version;
+  return store;
 }
 
 SqliteStore::~SqliteStore() {
@@ -644,19 +655,11 @@ auto SqliteStore::write(Fn&& fn)
   auto result = fn(db, *version, now_rfc3339());
   if (!result) return result;
   if (auto s = tx->commit(); !s) return fail(std::move(s.error()));
+  committed_version_.store(*version, std::memory_order_release);
   return result;
 }
 
-Result<int64_t> SqliteStore::current_version() {
-  auto db = reader();
-  if (!db) return fail(std::move(db.error()));
-  auto st = (*db)->prepare("SELECT resource_version FROM meta WHERE id = 1");
-  if (!st) return fail(std::move(st.error()));
-  auto row = st->step();
-  if (!row) return fail(std::move(row.error()));
-  if (!*row) return fail(Error::internal("the store's meta row is missing"));
-  return st->int64(0);
-}
+Result<int64_t> SqliteStore::current_version() { return committed_version_.load(std::memory_order_acquire); }
 
 // ---------------------------------------------------------------------------------------------------------
 // Projects

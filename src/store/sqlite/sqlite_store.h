@@ -17,6 +17,7 @@
 // - The store must outlive every call in flight; destroy it only after all callers are done.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -110,6 +111,9 @@ class SqliteStore final : public Store {
   const std::string path_;
   std::mutex write_mu_;  // guards writer_
   std::unique_ptr<sqlite::Database> writer_;
+  // The version of the last commit, kept in memory so that current_version() costs an atomic load. Exact
+  // because one server process owns the database file (the server locks its data dir).
+  std::atomic<int64_t> committed_version_{0};
   std::mutex pool_mu_;  // guards idle_readers_
   std::vector<std::unique_ptr<sqlite::Database>> idle_readers_;
   sqlite::SpecCache specs_;  // decoded app and release specs, shared by all connections
