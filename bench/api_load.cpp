@@ -124,7 +124,8 @@ struct ClientResult {
 net::awaitable<void> client(const Server& s, const Scenario& sc, Clock::time_point until, ClientResult& out) {
   auto ex = co_await net::this_coro::executor;
   beast::tcp_stream stream(ex);
-  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port), net::use_awaitable);
+  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port),
+                                net::use_awaitable);
   stream.socket().set_option(tcp::no_delay(true));
   http::request<http::string_body> req{sc.verb, sc.target, 11};
   req.set(http::field::host, "127.0.0.1");
@@ -147,7 +148,8 @@ net::awaitable<void> client(const Server& s, const Scenario& sc, Clock::time_poi
 
 void run(const Options& o, const Server& s, const Scenario& sc) {
   std::vector<ClientResult> results(o.clients);
-  auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  auto until =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   net::io_context ioc;
   for (int i = 0; i < o.clients; ++i)
     net::co_spawn(ioc, client(s, sc, until, results[i]), [](std::exception_ptr e) {
@@ -166,10 +168,14 @@ void run(const Options& o, const Server& s, const Scenario& sc) {
     errors += r.errors;
   }
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))] / 1000.0; };
-  std::printf("%-22s %8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %lu  server RSS %ld KiB (peak %ld)\n",
-              sc.name.c_str(), all.size() / secs, pct(0.50), pct(0.90), pct(0.99), pct(1.0) , errors,
-              rss_kib(s.pid, "VmRSS:"), rss_kib(s.pid, "VmHWM:"));
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))] / 1000.0;
+  };
+  std::printf(
+      "%-22s %8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %lu  server RSS %ld "
+      "KiB (peak %ld)\n",
+      sc.name.c_str(), all.size() / secs, pct(0.50), pct(0.90), pct(0.99), pct(1.0), errors,
+      rss_kib(s.pid, "VmRSS:"), rss_kib(s.pid, "VmHWM:"));
   std::fflush(stdout);
 }
 
@@ -177,12 +183,18 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--wharf") o.wharf = v;
-    else if (k == "--apps") o.apps = std::stoi(v);
-    else if (k == "--clients") o.clients = std::stoi(v);
-    else if (k == "--seconds") o.seconds = std::stod(v);
-    else if (k == "--threads") o.threads = std::stoi(v);
-    else if (k == "--server-threads") o.server_threads = std::stoi(v);
+    if (k == "--wharf")
+      o.wharf = v;
+    else if (k == "--apps")
+      o.apps = std::stoi(v);
+    else if (k == "--clients")
+      o.clients = std::stoi(v);
+    else if (k == "--seconds")
+      o.seconds = std::stod(v);
+    else if (k == "--threads")
+      o.threads = std::stoi(v);
+    else if (k == "--server-threads")
+      o.server_threads = std::stoi(v);
     else {
       std::fprintf(stderr, "api_load: unknown option %s\n", k.c_str());
       return 2;
@@ -190,25 +202,28 @@ int main(int argc, char** argv) {
   }
   auto s = start_server(o);
   request(s, http::verb::post, "/api/v1/projects", R"({"name":"bench"})");
-  request(s, http::verb::post, "/api/v1/projects/bench/environments", R"({"name":"prod","clusters":["local"]})");
+  request(s, http::verb::post, "/api/v1/projects/bench/environments",
+          R"({"name":"prod","clusters":["local"]})");
   for (int i = 0; i < o.apps; ++i) {
-    nlohmann::json app = {{"name", "app-" + std::to_string(i)},
-                          {"image", "127.0.0.1:5000/bench/app:1." + std::to_string(i)},
-                          {"ports", {{{"name", "http"}, {"port", 8080}}}},
-                          {"env", {{"MODE", "bench"}}},
-                          {"resources", {{"cpu", "500m"}, {"memory", "256Mi"}}},
-                          {"replicas", 2},
-                          {"healthCheck", {{"readiness", {{"http", {{"path", "/healthz"}, {"port", "http"}}}}}}}};
+    nlohmann::json app = {
+        {"name", "app-" + std::to_string(i)},
+        {"image", "127.0.0.1:5000/bench/app:1." + std::to_string(i)},
+        {"ports", {{{"name", "http"}, {"port", 8080}}}},
+        {"env", {{"MODE", "bench"}}},
+        {"resources", {{"cpu", "500m"}, {"memory", "256Mi"}}},
+        {"replicas", 2},
+        {"healthCheck", {{"readiness", {{"http", {{"path", "/healthz"}, {"port", "http"}}}}}}}};
     if (request(s, http::verb::post, "/api/v1/projects/bench/apps", app.dump()) != 201) {
       std::fprintf(stderr, "api_load: seeding app %d failed\n", i);
       return 1;
     }
   }
-  std::printf("api_load: %d apps, %d keep-alive clients (%d client threads), %.0f s per scenario, server pid %d\n",
-              o.apps, o.clients, o.threads, o.seconds, s.pid);
+  std::printf(
+      "api_load: %d apps, %d keep-alive clients (%d client threads), %.0f s per scenario, server pid %d\n",
+      o.apps, o.clients, o.threads, o.seconds, s.pid);
   std::vector<Scenario> scenarios = {
-      {"GET apps (list)", http::verb::get, "/api/v1/projects/bench/apps?limit=" + std::to_string(std::min(o.apps, 1000)),
-       "", 200},
+      {"GET apps (list)", http::verb::get,
+       "/api/v1/projects/bench/apps?limit=" + std::to_string(std::min(o.apps, 1000)), "", 200},
       {"GET app", http::verb::get, "/api/v1/projects/bench/apps/app-1", "", 200},
       {"POST deploy", http::verb::post, "/api/v1/projects/bench/apps/app-0/environments/prod/deploy",
        R"({"message":"bench"})", 202},

@@ -28,7 +28,8 @@ std::string cache_key(const Identity& who, const HttpRequest& request) {
 
 }  // namespace
 
-Result<HttpResponse> Dispatcher::call(const Router::Match& match, HttpRequest& request, const Identity& identity) {
+Result<HttpResponse> Dispatcher::call(const Router::Match& match, HttpRequest& request,
+                                      const Identity& identity) {
   const Route& route = *match.route;
   std::string key;
   int64_t version = 0;
@@ -57,7 +58,8 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
   HttpResponse response;
   if (!match.route) {
     response = match.path_matched
-                   ? error_response({ErrorCode::kInvalid, request.method + " is not supported on " + request.path, ""})
+                   ? error_response(
+                         {ErrorCode::kInvalid, request.method + " is not supported on " + request.path, ""})
                    : error_response(Error::not_found("no such endpoint: " + request.path));
     if (match.path_matched) response.status = 405;
   } else {
@@ -65,8 +67,10 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
     Result<HttpResponse> result;
     if (match.route->permission != kPublic) {
       auto who = auth_.authenticate(request.authorization);
-      if (!who) result = tl::unexpected(who.error());
-      else identity = *who;
+      if (!who)
+        result = tl::unexpected(who.error());
+      else
+        identity = *who;
     }
     if (result.has_value()) {
       request.params = std::move(match.params);

@@ -6,15 +6,23 @@ namespace wharf::api {
 
 int http_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalid: return 400;
-    case ErrorCode::kUnauthorized: return 401;
-    case ErrorCode::kForbidden: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kInvalid:
+      return 400;
+    case ErrorCode::kUnauthorized:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
     case ErrorCode::kQuotaExceeded:
-    case ErrorCode::kPolicyViolation: return 422;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kPolicyViolation:
+      return 422;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -23,7 +31,8 @@ HttpResponse error_response(const Error& error) {
   nlohmann::json inner{{"code", to_string(error.code)}, {"message", error.message}};
   if (!error.field.empty()) inner["field"] = error.field;
   auto r = HttpResponse::json(http_status(error.code), nlohmann::json{{"error", inner}}.dump());
-  if (error.code == ErrorCode::kUnauthorized) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"wharf\"");
+  if (error.code == ErrorCode::kUnauthorized)
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"wharf\"");
   return r;
 }
 

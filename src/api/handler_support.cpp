@@ -50,8 +50,8 @@ Result<int64_t> resource_version_of(const HttpRequest& request) {
 }
 
 HttpResponse publish_and_respond(ApiContext& ctx, int status, const char* type, const char* kind,
-                                 const std::string& project, const std::string& name, int64_t resource_version,
-                                 json object) {
+                                 const std::string& project, const std::string& name,
+                                 int64_t resource_version, json object) {
   std::string text = object.dump();
   ctx.bus.publish(Event{type, kind, project, name, resource_version, text});
   return HttpResponse::json(status, std::move(text));

@@ -30,7 +30,7 @@ HttpResponse page_response(const Page<T>& page, Encode encode) {
 }
 // Publishes a change of `kind` and returns `object` as the response body with `status`.
 HttpResponse publish_and_respond(ApiContext& ctx, int status, const char* type, const char* kind,
-                                 const std::string& project, const std::string& name, int64_t resource_version,
-                                 json object);
+                                 const std::string& project, const std::string& name,
+                                 int64_t resource_version, json object);
 
 }  // namespace wharf::api

@@ -142,12 +142,14 @@ struct HttpServer::Impl {
       first = false;
       auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (ec == http::error::body_limit) {
-        co_await send_error(stream, http::status::payload_too_large,
-                            "the request body is larger than " + std::to_string(options.body_limit) + " bytes");
+        co_await send_error(
+            stream, http::status::payload_too_large,
+            "the request body is larger than " + std::to_string(options.body_limit) + " bytes");
         break;
       }
       if (ec == http::error::header_limit) {
-        co_await send_error(stream, http::status::request_header_fields_too_large, "the request headers are too large");
+        co_await send_error(stream, http::status::request_header_fields_too_large,
+                            "the request headers are too large");
         break;
       }
       if (ec) break;  // closed, timed out or malformed: nothing useful to answer
@@ -277,8 +279,8 @@ Result<uint16_t> HttpServer::listen() {
 
 void HttpServer::run() {
   net::co_spawn(impl_->ioc, impl_->accept_loop(), net::detached);
-  int n = impl_->options.threads > 0 ? impl_->options.threads
-                                     : std::max(1u, std::thread::hardware_concurrency());
+  int n =
+      impl_->options.threads > 0 ? impl_->options.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();

@@ -48,11 +48,12 @@ void RequestMetrics::render(std::string& out) const {
     uint64_t cumulative = 0;
     for (size_t b = 0; b < kBuckets.size(); ++b) {
       cumulative += slots_[i].bucket[b].load(std::memory_order_relaxed);
-      out += fmt::format("wharf_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", label(i), kBuckets[b],
-                         cumulative);
+      out += fmt::format("wharf_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", label(i),
+                         kBuckets[b], cumulative);
     }
     cumulative += slots_[i].bucket[kBuckets.size()].load(std::memory_order_relaxed);
-    out += fmt::format("wharf_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", label(i), cumulative);
+    out += fmt::format("wharf_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", label(i),
+                       cumulative);
     out += fmt::format("wharf_http_request_duration_seconds_sum{{{}}} {}\n", label(i),
                        slots_[i].sum_ns.load(std::memory_order_relaxed) / 1e9);
     out += fmt::format("wharf_http_request_duration_seconds_count{{{}}} {}\n", label(i), cumulative);

@@ -22,7 +22,9 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-bool is_param(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool is_param(std::string_view seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
 
 }  // namespace
 
@@ -37,7 +39,8 @@ void Router::add(Route route) {
         same = (is_param(a) && is_param(b)) || a == b;
       }
       if (same) {
-        std::fprintf(stderr, "wharf: route %s %s registered twice\n", route.method.c_str(), route.pattern.c_str());
+        std::fprintf(stderr, "wharf: route %s %s registered twice\n", route.method.c_str(),
+                     route.pattern.c_str());
         std::abort();
       }
     }

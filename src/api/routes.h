@@ -6,8 +6,8 @@
 
 namespace wharf::api {
 
-void add_system_routes(Router& router, ApiContext& ctx);    // healthz, readyz, metrics, version, openapi
-void add_project_routes(Router& router, ApiContext& ctx);   // projects and their environments
+void add_system_routes(Router& router, ApiContext& ctx);   // healthz, readyz, metrics, version, openapi
+void add_project_routes(Router& router, ApiContext& ctx);  // projects and their environments
 void add_cluster_routes(Router& router, ApiContext& ctx);
 void add_app_routes(Router& router, ApiContext& ctx);
 void add_release_routes(Router& router, ApiContext& ctx);   // deploy, rollback, scale, offline, history

@@ -61,23 +61,24 @@ void add_app_routes(Router& router, ApiContext& ctx) {
                 return app_with_status(ctx, 201, "ADDED", *created);
               }});
   router.add(cached({"GET", "/api/v1/projects/{project}/apps", "app.read", "List a project's apps",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto options = list_options(req);
-                if (!options) return tl::unexpected(options.error());
-                auto page = ctx.store.list_apps(req.param("project"), *options);
-                if (!page) return tl::unexpected(page.error());
-                return page_response(*page, [](const App& a) { return encode(a); });
-              }}));
-  router.add(cached({"GET", "/api/v1/projects/{project}/apps/{app}", "app.read", "Get an app with its status per environment",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto app = ctx.store.get_app(req.param("project"), req.param("app"));
-                if (!app) return tl::unexpected(app.error());
-                auto st = status_by_environment(ctx.store, *app);
-                if (!st) return tl::unexpected(st.error());
-                json body = encode(*app);
-                body["status"] = std::move(*st);
-                return HttpResponse::json(200, body.dump());
-              }}));
+                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto options = list_options(req);
+                       if (!options) return tl::unexpected(options.error());
+                       auto page = ctx.store.list_apps(req.param("project"), *options);
+                       if (!page) return tl::unexpected(page.error());
+                       return page_response(*page, [](const App& a) { return encode(a); });
+                     }}));
+  router.add(cached({"GET", "/api/v1/projects/{project}/apps/{app}", "app.read",
+                     "Get an app with its status per environment",
+                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto app = ctx.store.get_app(req.param("project"), req.param("app"));
+                       if (!app) return tl::unexpected(app.error());
+                       auto st = status_by_environment(ctx.store, *app);
+                       if (!st) return tl::unexpected(st.error());
+                       json body = encode(*app);
+                       body["status"] = std::move(*st);
+                       return HttpResponse::json(200, body.dump());
+                     }}));
   router.add({"PUT", "/api/v1/projects/{project}/apps/{app}", "app.update",
               "Replace an app's spec (takes effect at the next deploy)",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {

@@ -7,40 +7,41 @@ namespace wharf::api {
 
 void add_cluster_routes(Router& router, ApiContext& ctx) {
   router.add(cached({"GET", "/api/v1/clusters", "cluster.read", "List clusters (local is always present)",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto options = list_options(req);
-                if (!options) return tl::unexpected(options.error());
-                auto page = ctx.store.list_clusters(*options);
-                if (!page) return tl::unexpected(page.error());
-                return page_response(*page, [](const Cluster& c) { return json_codec::encode(c); });
-              }}));
+                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto options = list_options(req);
+                       if (!options) return tl::unexpected(options.error());
+                       auto page = ctx.store.list_clusters(*options);
+                       if (!page) return tl::unexpected(page.error());
+                       return page_response(*page, [](const Cluster& c) { return json_codec::encode(c); });
+                     }}));
   router.add(cached({"GET", "/api/v1/clusters/{cluster}", "cluster.read", "Get a cluster",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto c = ctx.store.get_cluster(req.param("cluster"));
-                if (!c) return tl::unexpected(c.error());
-                return HttpResponse::json(200, json_codec::encode(*c).dump());
-              }}));
-  router.add({"POST", "/api/v1/clusters", "cluster.create", "Register a Kubernetes cluster from a kubeconfig",
-              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
-                if (!who.admin) return fail(Error::forbidden("only platform admins register clusters"));
-                auto body = body_object(req);
-                if (!body) return tl::unexpected(body.error());
-                auto name = body->value("name", json()).is_string() ? (*body)["name"].get<std::string>() : "";
-                if (auto s = validate_name(name, "name"); !s) return tl::unexpected(s.error());
-                auto type = body->value("type", json("kubernetes"));
-                if (type != "kubernetes")
-                  return fail(Error::invalid("type", "type must be \"kubernetes\"; the local cluster is built in"));
-                auto kubeconfig = body->value("kubeconfig", json());
-                if (!kubeconfig.is_string() || kubeconfig.get<std::string>().empty())
-                  return fail(Error::invalid("kubeconfig", "kubeconfig must be the text of a kubeconfig file"));
-                if (auto existing = ctx.store.get_cluster(name); existing)
-                  return fail(Error::conflict("a cluster named \"" + name + "\" already exists", "name"));
-                // Registration checks the connection and stores the credentials encrypted; both come with the
-                // Kubernetes driver. Until then a cluster is refused rather than stored unchecked.
-                return fail(Error::unavailable(
-                    "this server cannot register Kubernetes clusters yet: the Kubernetes driver is not part of this "
-                    "build"));
-              }});
+                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto c = ctx.store.get_cluster(req.param("cluster"));
+                       if (!c) return tl::unexpected(c.error());
+                       return HttpResponse::json(200, json_codec::encode(*c).dump());
+                     }}));
+  router.add(
+      {"POST", "/api/v1/clusters", "cluster.create", "Register a Kubernetes cluster from a kubeconfig",
+       [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+         if (!who.admin) return fail(Error::forbidden("only platform admins register clusters"));
+         auto body = body_object(req);
+         if (!body) return tl::unexpected(body.error());
+         auto name = body->value("name", json()).is_string() ? (*body)["name"].get<std::string>() : "";
+         if (auto s = validate_name(name, "name"); !s) return tl::unexpected(s.error());
+         auto type = body->value("type", json("kubernetes"));
+         if (type != "kubernetes")
+           return fail(Error::invalid("type", "type must be \"kubernetes\"; the local cluster is built in"));
+         auto kubeconfig = body->value("kubeconfig", json());
+         if (!kubeconfig.is_string() || kubeconfig.get<std::string>().empty())
+           return fail(Error::invalid("kubeconfig", "kubeconfig must be the text of a kubeconfig file"));
+         if (auto existing = ctx.store.get_cluster(name); existing)
+           return fail(Error::conflict("a cluster named \"" + name + "\" already exists", "name"));
+         // Registration checks the connection and stores the credentials encrypted; both come with the
+         // Kubernetes driver. Until then a cluster is refused rather than stored unchecked.
+         return fail(Error::unavailable(
+             "this server cannot register Kubernetes clusters yet: the Kubernetes driver is not part of this "
+             "build"));
+       }});
 }
 
 }  // namespace wharf::api

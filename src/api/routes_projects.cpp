@@ -12,7 +12,8 @@ HttpResponse project_changed(ApiContext& ctx, int status, const char* type, cons
 }
 
 HttpResponse environment_changed(ApiContext& ctx, int status, const char* type, const Environment& e) {
-  return publish_and_respond(ctx, status, type, "environment", e.project, e.name, e.resource_version, encode(e));
+  return publish_and_respond(ctx, status, type, "environment", e.project, e.name, e.resource_version,
+                             encode(e));
 }
 
 // Every cluster an environment names must exist: a typo would otherwise leave releases pending forever.
@@ -21,8 +22,9 @@ Status check_clusters_exist(Store& store, const Environment& env) {
     auto c = store.get_cluster(env.clusters[i]);
     if (!c) {
       if (c.error().code != ErrorCode::kNotFound) return tl::unexpected(c.error());
-      return fail(Error::invalid("clusters[" + std::to_string(i) + "]",
-                                 "cluster \"" + env.clusters[i] + "\" does not exist; GET /api/v1/clusters lists them"));
+      return fail(Error::invalid(
+          "clusters[" + std::to_string(i) + "]",
+          "cluster \"" + env.clusters[i] + "\" does not exist; GET /api/v1/clusters lists them"));
     }
   }
   return {};
@@ -42,19 +44,19 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                 return project_changed(ctx, 201, "ADDED", *created);
               }});
   router.add(cached({"GET", "/api/v1/projects", "project.read", "List projects",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto options = list_options(req);
-                if (!options) return tl::unexpected(options.error());
-                auto page = ctx.store.list_projects(*options);
-                if (!page) return tl::unexpected(page.error());
-                return page_response(*page, [](const Project& p) { return encode(p); });
-              }}));
+                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto options = list_options(req);
+                       if (!options) return tl::unexpected(options.error());
+                       auto page = ctx.store.list_projects(*options);
+                       if (!page) return tl::unexpected(page.error());
+                       return page_response(*page, [](const Project& p) { return encode(p); });
+                     }}));
   router.add(cached({"GET", "/api/v1/projects/{project}", "project.read", "Get a project",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto p = ctx.store.get_project(req.param("project"));
-                if (!p) return tl::unexpected(p.error());
-                return HttpResponse::json(200, encode(*p).dump());
-              }}));
+                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto p = ctx.store.get_project(req.param("project"));
+                       if (!p) return tl::unexpected(p.error());
+                       return HttpResponse::json(200, encode(*p).dump());
+                     }}));
   router.add({"PATCH", "/api/v1/projects/{project}", "project.update",
               "Change a project's displayName or description (JSON merge patch)",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
@@ -63,7 +65,8 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                 auto current = ctx.store.get_project(req.param("project"));
                 if (!current) return tl::unexpected(current.error());
                 if (body->contains("name") && (*body)["name"] != current->name)
-                  return fail(Error::invalid("name", "a project cannot be renamed; create a new project instead"));
+                  return fail(
+                      Error::invalid("name", "a project cannot be renamed; create a new project instead"));
                 auto rv = resource_version_of(*body);
                 if (!rv) return tl::unexpected(rv.error());
                 json merged = encode(*current);
@@ -83,12 +86,13 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                 if (!current) return tl::unexpected(current.error());
                 auto rv = resource_version_of(req);
                 if (!rv) return tl::unexpected(rv.error());
-                if (auto s = ctx.store.delete_project(current->name, *rv); !s) return tl::unexpected(s.error());
+                if (auto s = ctx.store.delete_project(current->name, *rv); !s)
+                  return tl::unexpected(s.error());
                 return project_changed(ctx, 200, "DELETED", *current);
               }});
 
-  router.add({"POST", "/api/v1/projects/{project}/environments", "environment.create", "Create an environment",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+  router.add({"POST", "/api/v1/projects/{project}/environments", "environment.create",
+              "Create an environment", [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto body = body_object(req);
                 if (!body) return tl::unexpected(body.error());
                 auto project = ctx.store.get_project(req.param("project"));
@@ -100,20 +104,21 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                 if (!created) return tl::unexpected(created.error());
                 return environment_changed(ctx, 201, "ADDED", *created);
               }});
-  router.add(cached({"GET", "/api/v1/projects/{project}/environments", "environment.read", "List a project's environments",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto options = list_options(req);
-                if (!options) return tl::unexpected(options.error());
-                auto page = ctx.store.list_environments(req.param("project"), *options);
-                if (!page) return tl::unexpected(page.error());
-                return page_response(*page, [](const Environment& e) { return encode(e); });
-              }}));
-  router.add(cached({"GET", "/api/v1/projects/{project}/environments/{env}", "environment.read", "Get an environment",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto e = ctx.store.get_environment(req.param("project"), req.param("env"));
-                if (!e) return tl::unexpected(e.error());
-                return HttpResponse::json(200, encode(*e).dump());
-              }}));
+  router.add(cached({"GET", "/api/v1/projects/{project}/environments", "environment.read",
+                     "List a project's environments",
+                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto options = list_options(req);
+                       if (!options) return tl::unexpected(options.error());
+                       auto page = ctx.store.list_environments(req.param("project"), *options);
+                       if (!page) return tl::unexpected(page.error());
+                       return page_response(*page, [](const Environment& e) { return encode(e); });
+                     }}));
+  router.add(cached({"GET", "/api/v1/projects/{project}/environments/{env}", "environment.read",
+                     "Get an environment", [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                       auto e = ctx.store.get_environment(req.param("project"), req.param("env"));
+                       if (!e) return tl::unexpected(e.error());
+                       return HttpResponse::json(200, encode(*e).dump());
+                     }}));
   router.add({"PUT", "/api/v1/projects/{project}/environments/{env}", "environment.update",
               "Replace an environment's clusters, namespace and policy",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
@@ -126,7 +131,8 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                   return fail(Error::invalid("name", "an environment cannot be renamed"));
                 auto rv = resource_version_of(*body);
                 if (!rv) return tl::unexpected(rv.error());
-                for (const char* ro : {"project", "resourceVersion", "createdAt", "updatedAt"}) body->erase(ro);
+                for (const char* ro : {"project", "resourceVersion", "createdAt", "updatedAt"})
+                  body->erase(ro);
                 auto env = json_codec::decode_environment(*body, current->project);
                 if (!env) return tl::unexpected(env.error());
                 if (auto s = check_clusters_exist(ctx.store, *env); !s) return tl::unexpected(s.error());

@@ -13,7 +13,9 @@ constexpr int kPlanningHistory = 50;  // releases a planner looks back over for 
 
 constexpr const char* kBase = "/api/v1/projects/{project}/apps/{app}/environments/{env}";
 
-std::string path(const char* tail) { return std::string(kBase) + tail; }
+std::string path(const char* tail) {
+  return std::string(kBase) + tail;
+}
 
 // The app and environment named in the path (404 when either is missing) and its newest releases.
 struct Target {
@@ -38,9 +40,10 @@ Result<HttpResponse> submit(ApiContext& ctx, Result<Release> planned) {
   if (!planned) return tl::unexpected(planned.error());
   auto stored = ctx.store.create_release(*planned);
   if (!stored) return tl::unexpected(stored.error());
-  auto resp = publish_and_respond(ctx, 202, "ADDED", "release", stored->project,
-                                  stored->app + "/" + stored->environment + "/" + std::to_string(stored->revision),
-                                  stored->resource_version, encode(*stored));
+  auto resp =
+      publish_and_respond(ctx, 202, "ADDED", "release", stored->project,
+                          stored->app + "/" + stored->environment + "/" + std::to_string(stored->revision),
+                          stored->resource_version, encode(*stored));
   if (ctx.wake_controller) ctx.wake_controller();
   return resp;
 }
@@ -80,8 +83,8 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 if (!request) return tl::unexpected(request.error());
                 auto target = load_target(ctx.store, req);
                 if (!target) return tl::unexpected(target.error());
-                return submit(ctx, plan_deploy(target->app, target->key.environment, target->history, *request,
-                                               who.user));
+                return submit(ctx, plan_deploy(target->app, target->key.environment, target->history,
+                                               *request, who.user));
               }});
   router.add({"POST", path("/rollback"), "app.rollback",
               "Roll back to an earlier release: its image, spec and config version together",
@@ -108,22 +111,25 @@ void add_release_routes(Router& router, ApiContext& ctx) {
               [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
                 auto body = body_object(req);
                 if (!body) return tl::unexpected(body.error());
-                if (auto s = only_fields(*body, {"replicas", "message"}); !s) return tl::unexpected(s.error());
+                if (auto s = only_fields(*body, {"replicas", "message"}); !s)
+                  return tl::unexpected(s.error());
                 auto replicas = body->find("replicas");
                 if (replicas == body->end() || !replicas->is_number_integer())
-                  return fail(Error::invalid("replicas", "replicas must be an integer from 0 to " +
-                                                             std::to_string(kMaxReplicas)));
+                  return fail(Error::invalid(
+                      "replicas", "replicas must be an integer from 0 to " + std::to_string(kMaxReplicas)));
                 auto message = message_of(*body);
                 if (!message) return tl::unexpected(message.error());
                 auto n = replicas->get<int64_t>();
                 if (n < 0 || n > kMaxReplicas)
-                  return fail(Error::invalid("replicas", "replicas must be from 0 to " + std::to_string(kMaxReplicas) +
-                                                             "; got " + std::to_string(n)));
+                  return fail(Error::invalid("replicas", "replicas must be from 0 to " +
+                                                             std::to_string(kMaxReplicas) + "; got " +
+                                                             std::to_string(n)));
                 auto target = load_target(ctx.store, req);
                 if (!target) return tl::unexpected(target.error());
                 return submit(ctx, plan_scale(target->history, static_cast<int>(n), *message, who.user));
               }});
-  router.add({"POST", path("/offline"), "app.offline", "Stop every instance; history is kept and deploy brings it back",
+  router.add({"POST", path("/offline"), "app.offline",
+              "Stop every instance; history is kept and deploy brings it back",
               [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
                 auto body = optional_body(req);
                 if (!body) return tl::unexpected(body.error());
@@ -134,7 +140,8 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 if (!target) return tl::unexpected(target.error());
                 return submit(ctx, plan_offline(target->history, *message, who.user));
               }});
-  router.add(cached({"GET", path("/releases"), "release.read", "Release history, newest first",
+  router.add(
+      cached({"GET", path("/releases"), "release.read", "Release history, newest first",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
                 auto options = list_options(req);
                 if (!options) return tl::unexpected(options.error());
@@ -146,17 +153,19 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 if (!page) return tl::unexpected(page.error());
                 return page_response(*page, [](const Release& r) { return encode(r); });
               }}));
-  router.add(cached({"GET", path("/releases/{revision}"), "release.read", "One release",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                const auto& text = req.param("revision");
-                int64_t revision = 0;
-                auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), revision);
-                if (ec != std::errc() || p != text.data() + text.size() || revision < 1)
-                  return fail(Error::invalid("revision", "revision must be a positive integer; got \"" + text + "\""));
-                auto r = ctx.store.get_release({req.param("project"), req.param("app"), req.param("env")}, revision);
-                if (!r) return tl::unexpected(r.error());
-                return HttpResponse::json(200, encode(*r).dump());
-              }}));
+  router.add(cached(
+      {"GET", path("/releases/{revision}"), "release.read", "One release",
+       [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+         const auto& text = req.param("revision");
+         int64_t revision = 0;
+         auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), revision);
+         if (ec != std::errc() || p != text.data() + text.size() || revision < 1)
+           return fail(
+               Error::invalid("revision", "revision must be a positive integer; got \"" + text + "\""));
+         auto r = ctx.store.get_release({req.param("project"), req.param("app"), req.param("env")}, revision);
+         if (!r) return tl::unexpected(r.error());
+         return HttpResponse::json(200, encode(*r).dump());
+       }}));
 }
 
 }  // namespace wharf::api

@@ -11,8 +11,9 @@ std::string_view embedded_openapi_json();  // generated from src/api/openapi.jso
 namespace wharf::api {
 
 void add_system_routes(Router& router, ApiContext& ctx) {
-  router.add({"GET", "/healthz", std::string(kPublic), "Liveness: the process serves HTTP",
-              [](HttpRequest&, const Identity&) -> Result<HttpResponse> { return HttpResponse::text(200, "ok"); }});
+  router.add(
+      {"GET", "/healthz", std::string(kPublic), "Liveness: the process serves HTTP",
+       [](HttpRequest&, const Identity&) -> Result<HttpResponse> { return HttpResponse::text(200, "ok"); }});
   router.add({"GET", "/readyz", std::string(kPublic), "Readiness: started, store reachable, not draining",
               [&ctx](HttpRequest&, const Identity&) -> Result<HttpResponse> {
                 if (!ctx.ready()) return HttpResponse::text(503, "starting or shutting down");
@@ -20,21 +21,23 @@ void add_system_routes(Router& router, ApiContext& ctx) {
                   return HttpResponse::text(503, "store unavailable: " + v.error().message);
                 return HttpResponse::text(200, "ok");
               }});
-  router.add({"GET", "/metrics", std::string(kPublic), "Prometheus metrics",
-              [&ctx](HttpRequest&, const Identity&) -> Result<HttpResponse> {
-                std::string out;
-                out.reserve(16384);
-                if (ctx.metrics) ctx.metrics->render(out);
-                out += "# HELP wharf_watch_subscribers Open watch streams.\n# TYPE wharf_watch_subscribers gauge\n";
-                out += "wharf_watch_subscribers " + std::to_string(ctx.bus.subscriber_count()) + "\n";
-                auto r = HttpResponse::text(200, std::move(out));
-                r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                return r;
-              }});
-  router.add({"GET", "/api/v1/version", "system.read", "Server version and commit",
-              [](HttpRequest&, const Identity&) -> Result<HttpResponse> {
-                return HttpResponse::json(200, json{{"version", WHARF_VERSION}, {"commit", WHARF_COMMIT}}.dump());
-              }});
+  router.add(
+      {"GET", "/metrics", std::string(kPublic), "Prometheus metrics",
+       [&ctx](HttpRequest&, const Identity&) -> Result<HttpResponse> {
+         std::string out;
+         out.reserve(16384);
+         if (ctx.metrics) ctx.metrics->render(out);
+         out += "# HELP wharf_watch_subscribers Open watch streams.\n# TYPE wharf_watch_subscribers gauge\n";
+         out += "wharf_watch_subscribers " + std::to_string(ctx.bus.subscriber_count()) + "\n";
+         auto r = HttpResponse::text(200, std::move(out));
+         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+         return r;
+       }});
+  router.add(
+      {"GET", "/api/v1/version", "system.read", "Server version and commit",
+       [](HttpRequest&, const Identity&) -> Result<HttpResponse> {
+         return HttpResponse::json(200, json{{"version", WHARF_VERSION}, {"commit", WHARF_COMMIT}}.dump());
+       }});
   router.add({"GET", "/api/v1/openapi.json", "system.read", "This API's OpenAPI 3 document",
               [](HttpRequest&, const Identity&) -> Result<HttpResponse> {
                 return HttpResponse::json(200, std::string(embedded_openapi_json()));

@@ -30,7 +30,10 @@ class WatchStream : public ResponseStream {
                  .dump();
       out += "\n\n";
     }
-    if (!open) out += "event: error\ndata: {\"error\":{\"code\":\"conflict\",\"message\":\"the watch fell behind; list again and re-watch\"}}\n\n";
+    if (!open)
+      out +=
+          "event: error\ndata: {\"error\":{\"code\":\"conflict\",\"message\":\"the watch fell behind; list "
+          "again and re-watch\"}}\n\n";
     return open;
   }
 
@@ -61,9 +64,10 @@ void add_watch_routes(Router& router, ApiContext& ctx) {
                     if (end == std::string::npos) end = kinds->size();
                     auto kind = kinds->substr(start, end - start);
                     if (!kKinds.contains(kind))
-                      return fail(Error::invalid("kinds", "unknown kind \"" + kind +
-                                                              "\"; use project, environment, cluster, app, release "
-                                                              "or instance"));
+                      return fail(
+                          Error::invalid("kinds", "unknown kind \"" + kind +
+                                                      "\"; use project, environment, cluster, app, release "
+                                                      "or instance"));
                     filter.kinds.insert(kind);
                     start = end + 1;
                   }

@@ -22,7 +22,8 @@ Status write_secret_file(const std::filesystem::path& path, const std::string& c
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail(Error::unavailable("cannot write " + tmp.string() + ": " + std::strerror(errno)));
-  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
     return fail(Error::unavailable("cannot write " + path.string() + ": " + std::strerror(errno)));
@@ -71,7 +72,8 @@ Status TokenAuthenticator::bootstrap(const std::filesystem::path& data_dir) {
 Result<Identity> TokenAuthenticator::authenticate(std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.empty())
-    return fail(Error::unauthorized("this endpoint needs a token: send the header \"Authorization: Bearer TOKEN\""));
+    return fail(
+        Error::unauthorized("this endpoint needs a token: send the header \"Authorization: Bearer TOKEN\""));
   if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer)
     return fail(Error::unauthorized("the Authorization header must be \"Bearer TOKEN\""));
   auto secret = authorization.substr(kBearer.size());

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
       "failing (5xx).");
 
   ServerOptions server_options;
-  auto* server = app.add_subcommand("server", "Run the Wharf server (API, console, controllers, local runtime)");
+  auto* server =
+      app.add_subcommand("server", "Run the Wharf server (API, console, controllers, local runtime)");
   server->add_option("--data-dir", server_options.data_dir, "Where state lives")->capture_default_str();
   server->add_option("--listen", server_options.listen, "HOST:PORT to listen on (port 0 picks one)")
       ->capture_default_str();

@@ -40,11 +40,14 @@ ReleaseStatus overall(const std::vector<ClusterRollout>& clusters) {
 ReleaseController::ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus)
     : store_(store), runtimes_(runtimes), bus_(bus) {}
 
-ReleaseController::~ReleaseController() { stop(); }
+ReleaseController::~ReleaseController() {
+  stop();
+}
 
 void ReleaseController::publish_release(const Release& r, const char* type) {
-  bus_.publish(Event{type, "release", r.project, r.app + "/" + r.environment + "/" + std::to_string(r.revision),
-                     r.resource_version, json_codec::encode(r).dump()});
+  bus_.publish(Event{type, "release", r.project,
+                     r.app + "/" + r.environment + "/" + std::to_string(r.revision), r.resource_version,
+                     json_codec::encode(r).dump()});
 }
 
 Result<int> ReleaseController::reconcile_once(bool resync) {
@@ -116,8 +119,9 @@ Result<bool> ReleaseController::reconcile_release(const Release& release) {
         return tl::unexpected(s.error());
       written_instances_[wkey] = observed->instances;
       for (const auto& inst : observed->instances)
-        bus_.publish(Event{"MODIFIED", "instance", key.project, key.app + "/" + key.environment + "/" + inst.name,
-                           0, json_codec::encode(inst).dump()});
+        bus_.publish(Event{"MODIFIED", "instance", key.project,
+                           key.app + "/" + key.environment + "/" + inst.name, 0,
+                           json_codec::encode(inst).dump()});
     }
   }
 

@@ -57,6 +57,8 @@ using Result = tl::expected<T, Error>;
 
 using Status = tl::expected<void, Error>;
 
-inline tl::unexpected<Error> fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
+inline tl::unexpected<Error> fail(Error e) {
+  return tl::unexpected<Error>(std::move(e));
+}
 
 }  // namespace wharf

@@ -58,7 +58,9 @@ struct Release {
 // pending -> progressing | succeeded | failed; progressing -> succeeded | failed; nothing leaves
 // succeeded or failed (releases are history). Same-state "transitions" are allowed (idempotent updates).
 bool can_transition(ReleaseStatus from, ReleaseStatus to);
-inline bool is_terminal(ReleaseStatus s) { return s == ReleaseStatus::kSucceeded || s == ReleaseStatus::kFailed; }
+inline bool is_terminal(ReleaseStatus s) {
+  return s == ReleaseStatus::kSucceeded || s == ReleaseStatus::kFailed;
+}
 
 struct DeployRequest {
   std::optional<std::string> image;
@@ -92,6 +94,7 @@ Result<Release> plan_scale(std::span<const Release> history, int replicas, std::
                            std::string_view actor);
 
 // Offline: the current release with zero replicas; history is kept and a deploy brings it back.
-Result<Release> plan_offline(std::span<const Release> history, std::string_view message, std::string_view actor);
+Result<Release> plan_offline(std::span<const Release> history, std::string_view message,
+                             std::string_view actor);
 
 }  // namespace wharf

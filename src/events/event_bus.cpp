@@ -4,7 +4,8 @@
 
 namespace wharf {
 
-Subscription::Subscription(Filter filter, size_t capacity) : filter_(std::move(filter)), capacity_(capacity) {}
+Subscription::Subscription(Filter filter, size_t capacity)
+    : filter_(std::move(filter)), capacity_(capacity) {}
 
 void Subscription::set_notify(std::function<void()> notify) {
   std::lock_guard lock(mu_);

@@ -15,8 +15,10 @@ class ClusterRuntimes : public RuntimeRegistry {
   // `runtime` must outlive the registry; nullptr removes the cluster's driver.
   void set(const std::string& cluster, Runtime* runtime) {
     std::lock_guard lock(mu_);
-    if (runtime) drivers_[cluster] = runtime;
-    else drivers_.erase(cluster);
+    if (runtime)
+      drivers_[cluster] = runtime;
+    else
+      drivers_.erase(cluster);
   }
   Runtime* for_cluster(const std::string& cluster) override {
     std::lock_guard lock(mu_);

@@ -31,7 +31,7 @@ struct Workload {
 
 struct WorkloadStatus {
   ReleaseStatus rollout = ReleaseStatus::kProgressing;  // progressing until ready == desired on this revision
-  int ready = 0;                                         // ready instances running the release's revision
+  int ready = 0;                                        // ready instances running the release's revision
   int desired = 0;
   std::string reason;        // why it failed or what it waits for
   std::string image_digest;  // once the image is resolved

@@ -1,10 +1,10 @@
 #include "server/server.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -46,8 +46,9 @@ void setup_logging(const std::string& level) {
   // Asynchronous so that the access log never stalls a request on a slow terminal or pipe; when the
   // queue is full the oldest lines are dropped rather than blocking the server.
   spdlog::init_thread_pool(8192, 1);
-  auto logger = std::make_shared<spdlog::async_logger>("wharf", std::make_shared<spdlog::sinks::stderr_sink_mt>(),
-                                                       spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
+  auto logger = std::make_shared<spdlog::async_logger>(
+      "wharf", std::make_shared<spdlog::sinks::stderr_sink_mt>(), spdlog::thread_pool(),
+      spdlog::async_overflow_policy::overrun_oldest);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::warn);
@@ -88,7 +89,8 @@ int run_server(const ServerOptions& options) {
   auto lock_path = std::filesystem::path(options.data_dir) / "lock";
   int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    std::fprintf(stderr, "wharf server: another wharf server is using %s; stop it or choose another --data-dir\n",
+    std::fprintf(stderr,
+                 "wharf server: another wharf server is using %s; stop it or choose another --data-dir\n",
                  options.data_dir.c_str());
     return 1;
   }
@@ -110,8 +112,8 @@ int run_server(const ServerOptions& options) {
 
   std::atomic<bool> ready{false};
   api::Router router;
-  api::ApiContext ctx{**store, bus, auth, [&controller] { controller.wake(); }, [&ready] { return ready.load(); },
-                      nullptr};
+  api::ApiContext ctx{
+      **store, bus, auth, [&controller] { controller.wake(); }, [&ready] { return ready.load(); }, nullptr};
   api::add_all_routes(router, ctx);
   api::RequestMetrics metrics(router);
   ctx.metrics = &metrics;
@@ -139,8 +141,8 @@ int run_server(const ServerOptions& options) {
 
   ready = true;
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  std::printf("wharf server listening on http://%s:%u (ready in %.1f ms; data in %s)\n", host.c_str(), *bound, ms,
-              options.data_dir.c_str());
+  std::printf("wharf server listening on http://%s:%u (ready in %.1f ms; data in %s)\n", host.c_str(), *bound,
+              ms, options.data_dir.c_str());
   std::fflush(stdout);
   spdlog::info("listening on {}:{}, ready in {:.1f} ms", host, *bound, ms);
 

@@ -46,10 +46,10 @@ struct User {
 };
 
 struct ApiToken {
-  std::string id;          // public identifier, safe to show
+  std::string id;  // public identifier, safe to show
   std::string user;
-  std::string name;        // what the token is for
-  std::string hash;        // SHA-256 of the secret, hex; the secret itself is never stored
+  std::string name;  // what the token is for
+  std::string hash;  // SHA-256 of the secret, hex; the secret itself is never stored
   std::string created_at;
   std::string expires_at;  // empty: never
 };
@@ -77,7 +77,8 @@ class Store {
   // Environments of a project. Creating one in a missing project is `not_found`.
   virtual Result<Environment> create_environment(const Environment& env) = 0;
   virtual Result<Environment> get_environment(const std::string& project, const std::string& name) = 0;
-  virtual Result<Page<Environment>> list_environments(const std::string& project, const ListOptions& options) = 0;
+  virtual Result<Page<Environment>> list_environments(const std::string& project,
+                                                      const ListOptions& options) = 0;
   virtual Result<Environment> update_environment(const Environment& env) = 0;
   virtual Status delete_environment(const std::string& project, const std::string& name,
                                     int64_t resource_version) = 0;
@@ -95,7 +96,8 @@ class Store {
   virtual Result<App> get_app(const std::string& project, const std::string& name) = 0;
   virtual Result<Page<App>> list_apps(const std::string& project, const ListOptions& options) = 0;
   virtual Result<App> update_app(const App& app) = 0;
-  virtual Status delete_app(const std::string& project, const std::string& name, int64_t resource_version) = 0;
+  virtual Status delete_app(const std::string& project, const std::string& name,
+                            int64_t resource_version) = 0;
 
   // Releases. create_release numbers the release (max revision + 1 for its app x environment) and, in
   // the same transaction, fails every older pending or progressing release of that app x environment

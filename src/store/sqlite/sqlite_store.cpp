@@ -659,7 +659,9 @@ auto SqliteStore::write(Fn&& fn)
   return result;
 }
 
-Result<int64_t> SqliteStore::current_version() { return committed_version_.load(std::memory_order_acquire); }
+Result<int64_t> SqliteStore::current_version() {
+  return committed_version_.load(std::memory_order_acquire);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Projects

@@ -29,8 +29,9 @@ class FakeRuntime : public Runtime {
     s.rollout = s.ready == s.desired ? ReleaseStatus::kSucceeded : ReleaseStatus::kProgressing;
     s.image_digest = "sha256:" + std::string(64, 'a');
     for (int i = 0; i < s.ready; ++i)
-      s.instances.push_back(Instance{w.key.app + "-" + std::to_string(i), "running", true, 0, "10.0.0." + std::to_string(i),
-                                     w.cluster, "node-1", "", w.release.revision, ""});
+      s.instances.push_back(Instance{w.key.app + "-" + std::to_string(i), "running", true, 0,
+                                     "10.0.0." + std::to_string(i), w.cluster, "node-1", "",
+                                     w.release.revision, ""});
     return s;
   }
   Status remove(const ReleaseKey&, const std::string&, const std::string&) override { return {}; }

@@ -209,37 +209,5 @@ TEST_F(StoreTest, ConcurrentWritersAndReaders) {
   EXPECT_EQ(*store_->current_version(), *std::max_element(versions.begin(), versions.end()));
 }
 
-// Prints figures only; timings are not asserted (the machine is shared). CPU time of this thread is
-// printed beside wall time because other processes inflate the latter.
-double thread_cpu_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-TEST_F(StoreTest, ListAppsTimingPrint) {
-  project("shop");
-  for (int i = 0; i < 100; ++i) app("shop", "app-" + std::to_string(1000 + i));
-  ListOptions options;
-  options.limit = 100;
-  for (int i = 0; i < 50; ++i) ASSERT_EQ(store_->list_apps("shop", options)->items.size(), 100u);  // warm up
-  constexpr int kCalls = 2000;
-  auto start = std::chrono::steady_clock::now();
-  double cpu_start = thread_cpu_us();
-  size_t rows = 0;
-  for (int i = 0; i < kCalls; ++i) rows += store_->list_apps("shop", options)->items.size();
-  double cpu = (thread_cpu_us() - cpu_start) / kCalls;
-  double wall =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / kCalls;
-  EXPECT_EQ(rows, 100u * kCalls);
-
-  cpu_start = thread_cpu_us();
-  for (int i = 0; i < kCalls; ++i) (void)store_->get_app("shop", "app-1050");
-  double get_cpu = (thread_cpu_us() - cpu_start) / kCalls;
-  std::printf(
-      "[ timing   ] list_apps(100): %.0f us/call CPU (%.2f us/row), %.0f us wall; get_app: %.2f us CPU\n",
-      cpu, cpu / 100, wall, get_cpu);
-}
-
 }  // namespace
 }  // namespace wharf::testing
