@@ -6,7 +6,9 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 DATA_DIR   ?= .wharf
 LISTEN     ?= 127.0.0.1:7070
-CMAKE_GEN  := -G Ninja
+# ccache keeps compiled objects across clean clones (CI builds a fresh clone every time).
+export CCACHE_DIR ?= $(HOME)/.cache/wharf/ccache
+CMAKE_GEN  := -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
 .PHONY: all deps build build-asan run test unit unit-asan integration format format-check bench clean
 
@@ -22,7 +24,7 @@ build: deps
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DWHARF_SANITIZE=ON \
 	  -DWHARF_BUILD_BENCH=OFF >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 
 run: build
 	@bash scripts/run-demo.sh $(BUILD)/wharf $(DATA_DIR) $(LISTEN)

@@ -142,7 +142,7 @@ net::awaitable<void> client(const Server& s, const Scenario& sc, Clock::time_poi
     co_await http::async_read(stream, buf, res, net::use_awaitable);
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
     out.latencies_us.push_back(static_cast<uint32_t>(us));
-    if (res.result_int() != sc.expect) ++out.errors;
+    if (static_cast<int>(res.result_int()) != sc.expect) ++out.errors;
   }
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 BUILD_PKGS=(
-  g++ cmake ninja-build pkg-config make
+  g++ cmake ninja-build pkg-config make ccache
   libboost1.81-dev            # Asio/Beast (1.81: as_tuple, cancellation, awaitable operators)
   libexpected-dev             # tl::expected
   nlohmann-json3-dev libsimdjson-dev
@@ -16,6 +16,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   python3 curl procps
+  runc containernetworking-plugins iptables busybox-static  # local runtime integration tests
 )
 
 missing=()

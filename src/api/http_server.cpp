@@ -129,6 +129,9 @@ struct HttpServer::Impl {
     std::string remote;
     {
       beast::error_code ec;
+      // Responses leave in more than one segment; without NODELAY the last one waits for the client's
+      // delayed ACK (tens of milliseconds per request on keep-alive connections).
+      stream.socket().set_option(tcp::no_delay(true), ec);
       auto ep = stream.socket().remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
     }

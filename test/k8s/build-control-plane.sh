@@ -34,7 +34,7 @@ inputs_hash() {
   (cd "$K8S_DIR" && echo "$K8S_VERSION $ETCD_VERSION $KWOK_VERSION" && cat build-control-plane.sh \
      modules/kubernetes/go.mod modules/kubernetes/go.sum \
      modules/etcd/go.mod modules/etcd/go.sum modules/kwok/go.mod modules/kwok/go.sum
-   echo "$(uname -m)") | sha256sum | cut -d' ' -f1
+   uname -m) | sha256sum | cut -d' ' -f1
 }
 
 all_present() {
@@ -50,8 +50,8 @@ fi
 
 # ---- toolchain -------------------------------------------------------------------------------------------
 GO=${GO:-$(command -v go || true)}
-[ -n "$GO" ] || { [ -x /usr/local/go/bin/go ] && GO=/usr/local/go/bin/go; } || true
-[ -n "$GO" ] && [ -x "$GO" ] || k8s_die "no Go toolchain found (need Go >= 1.26.0; set GO=/path/to/go)"
+if [ -z "$GO" ] && [ -x /usr/local/go/bin/go ]; then GO=/usr/local/go/bin/go; fi
+if [ -z "$GO" ] || [ ! -x "$GO" ]; then k8s_die "no Go toolchain found (need Go >= 1.26.0; set GO=/path/to/go)"; fi
 k8s_ensure_cmds sha256sum=coreutils flock=util-linux
 [ -f /etc/ssl/certs/ca-certificates.crt ] || k8s_ensure_cmds update-ca-certificates=ca-certificates
 

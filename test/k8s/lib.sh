@@ -1,5 +1,5 @@
 # Shared helpers for the test/k8s scripts. Sourced, not executed.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 K8S_VERSION=1.34.4       # k8s.io/kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl)
 ETCD_VERSION=3.6.16      # go.etcd.io/etcd/server/v3

@@ -8,8 +8,10 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 DIR [restart|stop|start]" >&2; exit 2; }
-[ -f "$1/env" ] && [ -x "$1/run/kube-apiserver.sh" ] || k8s_die "$1 holds no control plane (no env / run script)"
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then echo "usage: $0 DIR [restart|stop|start]" >&2; exit 2; fi
+if [ ! -f "$1/env" ] || [ ! -x "$1/run/kube-apiserver.sh" ]; then
+  k8s_die "$1 holds no control plane (no env / run script)"
+fi
 PLANE_DIR=$(cd "$1" && pwd)
 action=${2:-restart}
 # shellcheck disable=SC1091

@@ -15,7 +15,7 @@ stopped=0
 
 finish() {
   local rc=$? stop_ok=1
-  [ $stopped = 1 ] || "$K8S_DIR/stop-control-plane.sh" "$DIR" || stop_ok=0
+  [ "$stopped" = 1 ] || "$K8S_DIR/stop-control-plane.sh" "$DIR" || stop_ok=0
   if [ "$rc" -eq 0 ] && [ $stop_ok = 1 ]; then
     rm -rf "$DIR"
     echo "k8s smoke test: PASS ($summary, total $(( $(k8s_now_ms) - t0 )) ms)"
@@ -79,6 +79,7 @@ echo "  RBAC: no-RBAC token 403, admin token 200, bad token 401"
 # 5. restart only the apiserver: same URL, same data
 old_pid=$KUBE_APISERVER_PID
 "$K8S_DIR/restart-apiserver.sh" "$DIR" || fail "restart-apiserver.sh failed"
+# shellcheck disable=SC1091
 . "$DIR/env"
 [ "$KUBE_APISERVER_PID" != "$old_pid" ] || fail "apiserver PID unchanged after restart"
 [ "$(k -n smoke get deploy web -o jsonpath='{.status.readyReplicas}')" = 3 ] || fail "deployment not served after apiserver restart"
@@ -88,10 +89,10 @@ done
 summary+=", apiserver restart ok"
 
 # 6. stop and check every recorded process is gone
-pids="$ETCD_PID $KUBE_APISERVER_PID $KUBE_CONTROLLER_MANAGER_PID $KUBE_SCHEDULER_PID $KWOK_PID"
+all_pids="$ETCD_PID $KUBE_APISERVER_PID $KUBE_CONTROLLER_MANAGER_PID $KUBE_SCHEDULER_PID $KWOK_PID"
 "$K8S_DIR/stop-control-plane.sh" "$DIR" || fail "stop-control-plane.sh failed"
 stopped=1
-for p in $pids; do
+for p in $all_pids; do
   k8s_pid_running "$p" && { stopped=0; fail "pid $p still running after stop"; }
 done
 exit 0

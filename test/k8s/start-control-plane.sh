@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2034  # some variables are only read by k8s_write_env (lib.sh), via ${!name}
 # Starts a real Kubernetes control plane for tests on 127.0.0.1 with free random ports:
 #   etcd, kube-apiserver (RBAC, client-cert + static-token auth), kube-controller-manager, kube-scheduler,
 #   kwok (fakes 3 nodes and their pods).
@@ -93,27 +94,26 @@ extendedKeyUsage = clientAuth
 authorityKeyIdentifier = keyid
 EOF
 ossl() { openssl "$@" 2>>"$PKI/openssl.log" || { cat "$PKI/openssl.log" >&2; k8s_die "openssl $1 failed"; }; }
-ossl req -x509 -config "$PKI/openssl.cnf" -extensions ca -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-  -nodes -keyout "$PKI/ca.key" -out "$PKI/ca.crt" -days 3650 -subj "/CN=wharf-test-ca"
-issue() { # NAME SUBJECT EXTENSION_SECTION
-  ossl req -new -config "$PKI/openssl.cnf" -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$PKI/$1.key" -out "$PKI/$1.csr" -subj "$2"
-  ossl x509 -req -in "$PKI/$1.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -set_serial "0x$(openssl rand -hex 12)" \
-    -days 3650 -extfile "$PKI/openssl.cnf" -extensions "$3" -out "$PKI/$1.crt"
-  rm -f "$PKI/$1.csr"
+mkca() { # NAME SUBJECT
+  ossl req -x509 -config "$PKI/openssl.cnf" -extensions ca -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+    -nodes -keyout "$PKI/$1.key" -out "$PKI/$1.crt" -days 3650 -subj "$2"
 }
-issue apiserver "/CN=kube-apiserver" server
-# Front proxy (aggregation layer / requestheader auth): its own CA, as kubeadm does. Without it the
-# controller manager and scheduler log "missing content for CA bundle requestheader-client-ca-file".
-cp "$PKI/ca.key" "$PKI/ca.key.main"; cp "$PKI/ca.crt" "$PKI/ca.crt.main"
-ossl req -x509 -config "$PKI/openssl.cnf" -extensions ca -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-  -nodes -keyout "$PKI/ca.key" -out "$PKI/ca.crt" -days 3650 -subj "/CN=wharf-test-front-proxy-ca"
-issue front-proxy-client "/CN=front-proxy-client" client
-mv "$PKI/ca.key" "$PKI/front-proxy-ca.key"; mv "$PKI/ca.crt" "$PKI/front-proxy-ca.crt"
-mv "$PKI/ca.key.main" "$PKI/ca.key"; mv "$PKI/ca.crt.main" "$PKI/ca.crt"
-issue admin "/O=system:masters/CN=wharf-admin" client
-issue kube-controller-manager "/O=system:masters/CN=system:kube-controller-manager" client
-issue kube-scheduler "/CN=system:kube-scheduler" client
+issue() { # CA NAME SUBJECT EXTENSION_SECTION
+  ossl req -new -config "$PKI/openssl.cnf" -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$PKI/$2.key" -out "$PKI/$2.csr" -subj "$3"
+  ossl x509 -req -in "$PKI/$2.csr" -CA "$PKI/$1.crt" -CAkey "$PKI/$1.key" -set_serial "0x$(openssl rand -hex 12)" \
+    -days 3650 -extfile "$PKI/openssl.cnf" -extensions "$4" -out "$PKI/$2.crt"
+  rm -f "$PKI/$2.csr"
+}
+mkca ca "/CN=wharf-test-ca"
+issue ca apiserver "/CN=kube-apiserver" server
+issue ca admin "/O=system:masters/CN=wharf-admin" client
+issue ca kube-controller-manager "/O=system:masters/CN=system:kube-controller-manager" client
+issue ca kube-scheduler "/CN=system:kube-scheduler" client
+# Front proxy (aggregation layer / requestheader authentication): its own CA, as kubeadm does. Without it
+# the controller manager and scheduler log "missing content for CA bundle" errors.
+mkca front-proxy-ca "/CN=wharf-test-front-proxy-ca"
+issue front-proxy-ca front-proxy-client "/CN=front-proxy-client" client
 ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI/sa.key"
 ossl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
 
