@@ -8,6 +8,9 @@ DATA_DIR   ?= .wharf
 LISTEN     ?= 127.0.0.1:7070
 # ccache keeps compiled objects across clean clones (CI builds a fresh clone every time).
 export CCACHE_DIR ?= $(HOME)/.cache/wharf/ccache
+# Hits across clones in different directories: paths are hashed relative to the checkout.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 CMAKE_GEN  := -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
 .PHONY: all deps build build-asan run test unit unit-asan integration format format-check bench clean
