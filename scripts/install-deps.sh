@@ -11,12 +11,14 @@ BUILD_PKGS=(
   libsqlite3-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libargon2-dev
+  libarchive-dev              # image layers (tar + gzip)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
 )
 TEST_PKGS=(
   python3 curl procps
   runc containernetworking-plugins iptables busybox-static  # local runtime integration tests
+  docker-registry apache2-utils  # a real registry for image tests (htpasswd for basic auth)
 )
 
 missing=()

@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "runtime/runtime.h"
 
@@ -24,6 +26,11 @@ class ClusterRuntimes : public RuntimeRegistry {
     std::lock_guard lock(mu_);
     auto it = drivers_.find(cluster);
     return it == drivers_.end() ? nullptr : it->second;
+  }
+  // Every cluster with its driver, for passes over all of them (garbage collection, metrics).
+  std::vector<std::pair<std::string, Runtime*>> all() {
+    std::lock_guard lock(mu_);
+    return {drivers_.begin(), drivers_.end()};
   }
 
  private:

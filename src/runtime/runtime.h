@@ -10,6 +10,10 @@
 // - Implementations are thread-safe; calls may block on I/O for a bounded time.
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +42,27 @@ struct WorkloadStatus {
   std::vector<Instance> instances;
 };
 
+// Which log lines to read (the logs endpoint's query).
+struct LogQuery {
+  std::string instance;    // one instance by name; empty: every instance of the workload
+  std::optional<int> tail;  // the last N lines of each instance
+  std::optional<std::chrono::system_clock::time_point> since;
+  bool follow = false;      // keep streaming new lines (across restarts of the instance) until closed
+  bool timestamps = false;  // prefix each line with its RFC 3339 time (UTC, nanoseconds) and a space
+};
+
+// Log output produced over time. Lines end in '\n'; with several instances each line starts with
+// "[instance] ". Mirrors the HTTP layer's ResponseStream without depending on it.
+class LogStream {
+ public:
+  virtual ~LogStream() = default;
+  // Called once before the first poll() with a callback any thread may call when output is ready.
+  virtual void set_notify(std::function<void()> notify) = 0;
+  // Appends the output ready now to `out`; returns false when the stream has ended (everything read and
+  // not following, or the workload is gone).
+  virtual bool poll(std::string& out) = 0;
+};
+
 class Runtime {
  public:
   virtual ~Runtime() = default;
@@ -47,6 +72,19 @@ class Runtime {
   virtual Result<WorkloadStatus> observe(const Workload& desired) = 0;
   // Removes everything the driver created for the app x environment on the cluster (app deletion).
   virtual Status remove(const ReleaseKey& key, const std::string& cluster, const std::string& ns) = 0;
+  // Every app x environment the driver runs something for on `cluster` (also offline ones), so the
+  // controller can remove workloads whose app or environment was deleted.
+  virtual Result<std::vector<ReleaseKey>> list_workloads(const std::string& cluster) = 0;
+
+  // Log lines of the workload's instances. `not_found` when the named instance does not exist.
+  virtual Result<std::unique_ptr<LogStream>> logs(const ReleaseKey& key, const std::string& cluster,
+                                                  const std::string& ns, const LogQuery& query) = 0;
+
+  // Drivers call `changed` (from any thread, cheaply) when something they observe changed, so the
+  // controller passes soon instead of at its next interval. Set once, before the first apply().
+  virtual void set_change_listener(std::function<void()> changed) { (void)changed; }
+  // Appends the driver's metric families (Prometheus text format, with HELP and TYPE) to `out`.
+  virtual void render_metrics(std::string& out) { (void)out; }
 };
 
 // Which driver serves a cluster. nullptr when no driver serves it (yet): its releases stay pending.

@@ -57,6 +57,8 @@ struct ApiToken {
 // Release lookups are per app x environment.
 struct ReleaseKey {
   std::string project, app, environment;
+
+  auto operator<=>(const ReleaseKey&) const = default;
 };
 
 class Store {

@@ -34,9 +34,24 @@ class FakeRuntime : public Runtime {
                                      w.release.revision, ""});
     return s;
   }
-  Status remove(const ReleaseKey&, const std::string&, const std::string&) override { return {}; }
+  Status remove(const ReleaseKey& key, const std::string&, const std::string&) override {
+    removed.push_back(key);
+    return {};
+  }
+  Result<std::vector<ReleaseKey>> list_workloads(const std::string&) override {
+    std::vector<ReleaseKey> keys;
+    for (const auto& w : applied)
+      if (std::find(keys.begin(), keys.end(), w.key) == keys.end()) keys.push_back(w.key);
+    for (const auto& k : removed) std::erase(keys, k);
+    return keys;
+  }
+  Result<std::unique_ptr<LogStream>> logs(const ReleaseKey&, const std::string&, const std::string&,
+                                          const LogQuery&) override {
+    return tl::unexpected(Error::unavailable("the fake runtime has no logs"));
+  }
 
   std::vector<Workload> applied;
+  std::vector<ReleaseKey> removed;
   std::optional<Error> apply_error;
   int ready = 0;
 };
