@@ -39,6 +39,9 @@ struct WorkloadStatus {
   int desired = 0;
   std::string reason;        // why it failed or what it waits for
   std::string image_digest;  // once the image is resolved
+  // What someone changed outside Wharf in the objects Wharf manages ("replicas 3 -> 5 by kubectl"), empty
+  // when nothing. The next apply() restores the desired state; the controller reports it on the app.
+  std::string drift;
   std::vector<Instance> instances;
 };
 
