@@ -6,6 +6,7 @@
 
 #include "auth/token_authenticator.h"
 #include "events/event_bus.h"
+#include "runtime/cluster_runtimes.h"
 #include "store/store.h"
 
 namespace wharf::api {
@@ -19,6 +20,7 @@ struct ApiContext {
   std::function<void()> wake_controller;  // a new release was stored
   std::function<bool()> ready;            // /readyz: the server finished starting and is not draining
   const RequestMetrics* metrics = nullptr;
+  ClusterRuntimes* runtimes = nullptr;  // drivers per cluster: logs, driver metrics
 };
 
 }  // namespace wharf::api

@@ -30,6 +30,15 @@ Result<json> status_by_environment(Store& store, const App& app) {
                               {"ready", ready},
                               {"offline", r.kind == ReleaseKind::kOffline}};
       if (!r.reason.empty()) status[env.name]["reason"] = r.reason;
+      // Per cluster, what the drivers last observed (also after the release finished: an instance that
+      // died later, a change made outside Wharf).
+      json clusters = json::array();
+      for (const auto& c : r.clusters) {
+        json one{{"cluster", c.cluster}, {"ready", c.ready}, {"desired", c.desired}};
+        if (!c.message.empty()) one["message"] = c.message;
+        clusters.push_back(std::move(one));
+      }
+      status[env.name]["clusters"] = std::move(clusters);
     }
     options.continue_token = envs->continue_token;
   } while (!options.continue_token.empty());

@@ -1,3 +1,4 @@
+#include <set>
 #include <string_view>
 
 #include "api/handler_support.h"
@@ -29,6 +30,12 @@ void add_system_routes(Router& router, ApiContext& ctx) {
          if (ctx.metrics) ctx.metrics->render(out);
          out += "# HELP wharf_watch_subscribers Open watch streams.\n# TYPE wharf_watch_subscribers gauge\n";
          out += "wharf_watch_subscribers " + std::to_string(ctx.bus.subscriber_count()) + "\n";
+         if (ctx.runtimes) {
+           // A driver may serve several clusters; each renders its families once.
+           std::set<Runtime*> rendered;
+           for (auto& [cluster, runtime] : ctx.runtimes->all())
+             if (rendered.insert(runtime).second) runtime->render_metrics(out);
+         }
          auto r = HttpResponse::text(200, std::move(out));
          r.content_type = "text/plain; version=0.0.4; charset=utf-8";
          return r;

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "core/json_codec.h"
@@ -50,12 +53,12 @@ void ReleaseController::publish_release(const Release& r, const char* type) {
                      json_codec::encode(r).dump()});
 }
 
-Result<int> ReleaseController::reconcile_once(bool resync) {
-  auto work = resync ? store_.desired_releases() : store_.active_releases();
+Result<int> ReleaseController::reconcile_once(Pass pass) {
+  auto work = pass == Pass::kActive ? store_.active_releases() : store_.desired_releases();
   if (!work) return tl::unexpected(work.error());
   int changed = 0;
   for (const auto& release : *work) {
-    auto r = reconcile_release(release);
+    auto r = reconcile_release(release, pass);
     if (!r) {
       // One broken workload must not stall the others; the next pass retries it.
       spdlog::warn("reconcile {}/{}/{} revision {}: {}", release.project, release.app, release.environment,
@@ -64,14 +67,18 @@ Result<int> ReleaseController::reconcile_once(bool resync) {
     }
     changed += *r ? 1 : 0;
   }
+  if (pass == Pass::kResync) remove_abandoned_workloads(*work);
   return changed;
 }
 
-Result<bool> ReleaseController::reconcile_release(const Release& release) {
+Result<bool> ReleaseController::reconcile_release(const Release& release, Pass pass) {
   ReleaseKey key{release.project, release.app, release.environment};
   auto env = store_.get_environment(release.project, release.environment);
   if (!env) return tl::unexpected(env.error());
 
+  // A finished release is history: passes only refresh what its clusters run, and resyncs re-apply it
+  // to repair drift.
+  const bool finished = is_terminal(release.status);
   Release next = release;
   next.clusters.clear();
   bool any_driver = false;
@@ -87,16 +94,14 @@ Result<bool> ReleaseController::reconcile_release(const Release& release) {
     }
     any_driver = true;
     Workload workload{key, cluster, env->ns, release};
-    if (auto applied = runtime->apply(workload); !applied) {
-      if (applied.error().code == ErrorCode::kUnavailable) {
-        rollout.status = ReleaseStatus::kProgressing;
+    if (!finished || pass == Pass::kResync) {
+      if (auto applied = runtime->apply(workload); !applied) {
+        rollout.status = applied.error().code == ErrorCode::kUnavailable ? ReleaseStatus::kProgressing
+                                                                         : ReleaseStatus::kFailed;
         rollout.message = applied.error().message;
-      } else {
-        rollout.status = ReleaseStatus::kFailed;
-        rollout.message = applied.error().message;
+        next.clusters.push_back(std::move(rollout));
+        continue;
       }
-      next.clusters.push_back(std::move(rollout));
-      continue;
     }
     auto observed = runtime->observe(workload);
     if (!observed) {
@@ -109,6 +114,11 @@ Result<bool> ReleaseController::reconcile_release(const Release& release) {
     rollout.ready = observed->ready;
     rollout.desired = observed->desired;
     rollout.message = observed->reason;
+    if (!observed->drift.empty()) {
+      spdlog::warn("{}/{}/{} on {}: changed outside Wharf: {}", key.project, key.app, key.environment,
+                   cluster, observed->drift);
+      rollout.message = "changed outside Wharf, restoring: " + observed->drift;
+    }
     if (next.image_digest.empty()) next.image_digest = observed->image_digest;
     next.clusters.push_back(std::move(rollout));
 
@@ -125,8 +135,17 @@ Result<bool> ReleaseController::reconcile_release(const Release& release) {
     }
   }
 
-  if (is_terminal(release.status)) {
-    // A finished release is history: a resync repairs drift and refreshes instances, nothing more.
+  if (finished) {
+    if (!any_driver || next.clusters == release.clusters) return false;
+    next.status = release.status;
+    next.reason = release.reason;
+    next.image_digest = release.image_digest.empty() ? next.image_digest : release.image_digest;
+    auto stored = store_.update_release_status(next);
+    if (!stored) {
+      if (stored.error().code == ErrorCode::kConflict) return false;
+      return tl::unexpected(stored.error());
+    }
+    publish_release(*stored, "MODIFIED");
     return false;
   }
 
@@ -155,6 +174,7 @@ Result<bool> ReleaseController::reconcile_release(const Release& release) {
   if (next.status == release.status && next.reason == release.reason && next.clusters == release.clusters &&
       next.image_digest == release.image_digest)
     return false;
+  if (next.status == ReleaseStatus::kFailed) return store_failure(next);
   auto stored = store_.update_release_status(next);
   if (!stored) {
     // Someone (a new release, another pass) changed it first; the next pass sees the new state.
@@ -165,18 +185,87 @@ Result<bool> ReleaseController::reconcile_release(const Release& release) {
   return stored->status != release.status;
 }
 
+Result<bool> ReleaseController::store_failure(const Release& failed) {
+  const ReleaseKey key{failed.project, failed.app, failed.environment};
+  Result<Release> revert = fail(Error::invalid("kind", "only a failed deploy returns automatically"));
+  if (failed.kind == ReleaseKind::kDeploy) {
+    // The store still holds `failed` as the newest release, so the planner's default target is the
+    // newest earlier successful release that runs something else.
+    auto history = store_.recent_releases(key, 100);
+    if (!history) return tl::unexpected(history.error());
+    RollbackRequest request{std::nullopt, "automatic return: revision " + std::to_string(failed.revision) +
+                                              " failed: " + failed.reason};
+    revert = plan_rollback(*history, request, "wharf");
+  }
+  Result<Release> stored =
+      revert ? store_.fail_and_revert(failed, *revert) : store_.update_release_status(failed);
+  if (!stored) {
+    if (stored.error().code == ErrorCode::kConflict) return false;
+    return tl::unexpected(stored.error());
+  }
+  if (revert) {
+    spdlog::warn("{}/{}/{} revision {} failed ({}); returning to revision {} as revision {}", key.project,
+                 key.app, key.environment, failed.revision, failed.reason, *stored->rollback_of,
+                 stored->revision);
+    if (auto f = store_.get_release(key, failed.revision)) publish_release(*f, "MODIFIED");
+    publish_release(*stored, "ADDED");
+    wake();
+  } else {
+    publish_release(*stored, "MODIFIED");
+  }
+  return true;
+}
+
+void ReleaseController::remove_abandoned_workloads(const std::vector<Release>& desired) {
+  // Which app x environment may run on which cluster. An environment that cannot be read keeps its
+  // workloads everywhere: removing is the one thing a pass must never do by mistake.
+  std::set<std::pair<ReleaseKey, std::string>> keep;
+  std::set<ReleaseKey> keep_everywhere;
+  for (const auto& r : desired) {
+    ReleaseKey key{r.project, r.app, r.environment};
+    auto env = store_.get_environment(r.project, r.environment);
+    if (!env) {
+      keep_everywhere.insert(key);
+      continue;
+    }
+    for (const auto& cluster : env->clusters) keep.emplace(key, cluster);
+  }
+  for (auto& [cluster, runtime] : runtimes_.all()) {
+    auto running = runtime->list_workloads(cluster);
+    if (!running) {
+      spdlog::warn("cannot list the workloads on cluster {}: {}", cluster, running.error().message);
+      continue;
+    }
+    for (const auto& key : *running) {
+      if (keep.contains({key, cluster}) || keep_everywhere.contains(key)) continue;
+      auto env = store_.get_environment(key.project, key.environment);
+      const std::string ns = env ? env->ns : "";
+      if (!env && env.error().code != ErrorCode::kNotFound) continue;
+      spdlog::info("removing {}/{}/{} from cluster {}: its app or environment is gone", key.project, key.app,
+                   key.environment, cluster);
+      if (auto s = runtime->remove(key, cluster, ns); !s)
+        spdlog::warn("remove {}/{}/{} from {}: {}", key.project, key.app, key.environment, cluster,
+                     s.error().message);
+      written_instances_.erase(workload_key(key, cluster));
+    }
+  }
+}
+
 void ReleaseController::start(std::chrono::milliseconds interval, std::chrono::milliseconds resync_interval) {
   thread_ = std::thread([this, interval, resync_interval] {
     auto last_resync = std::chrono::steady_clock::now();
     std::unique_lock lock(mu_);
     while (!stopping_) {
-      cv_.wait_for(lock, interval, [this] { return woken_ || stopping_; });
+      cv_.wait_for(lock, interval, [this] { return woken_ || observe_wanted_ || stopping_; });
       if (stopping_) break;
-      woken_ = false;
+      Pass pass = observe_wanted_ ? Pass::kObserve : Pass::kActive;
+      woken_ = observe_wanted_ = false;
       lock.unlock();
-      bool resync = std::chrono::steady_clock::now() - last_resync >= resync_interval;
-      if (resync) last_resync = std::chrono::steady_clock::now();
-      if (auto r = reconcile_once(resync); !r) spdlog::error("controller pass failed: {}", r.error().message);
+      if (std::chrono::steady_clock::now() - last_resync >= resync_interval) {
+        pass = Pass::kResync;
+        last_resync = std::chrono::steady_clock::now();
+      }
+      if (auto r = reconcile_once(pass); !r) spdlog::error("controller pass failed: {}", r.error().message);
       lock.lock();
     }
   });
@@ -186,6 +275,14 @@ void ReleaseController::wake() {
   {
     std::lock_guard lock(mu_);
     woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void ReleaseController::observe_soon() {
+  {
+    std::lock_guard lock(mu_);
+    observe_wanted_ = true;
   }
   cv_.notify_one();
 }

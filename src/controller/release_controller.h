@@ -29,16 +29,23 @@ class ReleaseController {
   ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus);
   ~ReleaseController();
 
-  // One pass. `resync` also re-applies and observes releases that already finished (drift repair,
-  // instance refresh); otherwise only pending and progressing releases are visited. Returns how many
-  // releases changed status. Fails only when the work list cannot be read; a failing release is logged
-  // and retried on the next pass.
-  Result<int> reconcile_once(bool resync);
+  // What a pass visits. kActive: pending and progressing releases (apply and observe). kObserve: also
+  // refreshes the instances and cluster rollouts of finished releases (a driver reported a change).
+  // kResync: also re-applies finished releases (drift repair) and removes workloads whose app or
+  // environment is gone.
+  enum class Pass { kActive, kObserve, kResync };
 
-  // Runs passes on a thread: on wake(), every `interval`, and a resync every `resync_interval`.
+  // One pass. Returns how many releases changed status. Fails only when the work list cannot be read; a
+  // failing release is logged and retried on the next pass.
+  Result<int> reconcile_once(Pass pass);
+
+  // Runs passes on a thread: on wake() or observe_soon(), every `interval`, and a resync every
+  // `resync_interval`.
   void start(std::chrono::milliseconds interval, std::chrono::milliseconds resync_interval);
   // Asks for a pass soon (after a new release was stored). Thread-safe, never blocks.
   void wake();
+  // Asks for a kObserve pass soon (a driver's change listener). Thread-safe, never blocks.
+  void observe_soon();
   // Stops the thread and waits for the pass in progress to finish.
   void stop();
 
@@ -48,7 +55,12 @@ class ReleaseController {
  private:
   // Applies and observes one release on every cluster of its environment; returns true if its status
   // changed in the store.
-  Result<bool> reconcile_release(const Release& release);
+  Result<bool> reconcile_release(const Release& release, Pass pass);
+  // Stores a release that just failed. A failed deploy returns the app to its previous good release: the
+  // failure and the new rollback release are written in one transaction.
+  Result<bool> store_failure(const Release& failed);
+  // Removes from every driver the workloads that no desired release asks for any more.
+  void remove_abandoned_workloads(const std::vector<Release>& desired);
   void publish_release(const Release& release, const char* type);
 
   Store& store_;
@@ -63,6 +75,7 @@ class ReleaseController {
   std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;
+  bool observe_wanted_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };

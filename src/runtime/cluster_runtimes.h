@@ -5,8 +5,6 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "runtime/runtime.h"
 
@@ -27,8 +25,7 @@ class ClusterRuntimes : public RuntimeRegistry {
     auto it = drivers_.find(cluster);
     return it == drivers_.end() ? nullptr : it->second;
   }
-  // Every cluster with its driver, for passes over all of them (garbage collection, metrics).
-  std::vector<std::pair<std::string, Runtime*>> all() {
+  std::vector<std::pair<std::string, Runtime*>> all() override {
     std::lock_guard lock(mu_);
     return {drivers_.begin(), drivers_.end()};
   }

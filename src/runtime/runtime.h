@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -74,6 +75,7 @@ class Runtime {
   virtual Status apply(const Workload& desired) = 0;
   virtual Result<WorkloadStatus> observe(const Workload& desired) = 0;
   // Removes everything the driver created for the app x environment on the cluster (app deletion).
+  // `ns` is empty when the environment no longer exists: the driver then finds the workload itself.
   virtual Status remove(const ReleaseKey& key, const std::string& cluster, const std::string& ns) = 0;
   // Every app x environment the driver runs something for on `cluster` (also offline ones), so the
   // controller can remove workloads whose app or environment was deleted.
@@ -95,6 +97,8 @@ class RuntimeRegistry {
  public:
   virtual ~RuntimeRegistry() = default;
   virtual Runtime* for_cluster(const std::string& cluster) = 0;
+  // Every cluster with its driver, for passes over all of them (garbage collection, metrics).
+  virtual std::vector<std::pair<std::string, Runtime*>> all() = 0;
 };
 
 }  // namespace wharf

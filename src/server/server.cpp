@@ -117,6 +117,7 @@ int run_server(const ServerOptions& options) {
   api::add_all_routes(router, ctx);
   api::RequestMetrics metrics(router);
   ctx.metrics = &metrics;
+  ctx.runtimes = &runtimes;
   api::Dispatcher dispatcher(router, auth, metrics, **store);
   api::HttpServerOptions http_options;
   http_options.address = host;

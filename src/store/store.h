@@ -113,6 +113,10 @@ class Store {
   // Updates status, reason, image digest, cluster rollouts and finished_at of one release. Refuses
   // (`conflict`) a status change that can_transition() forbids and a stale resource_version.
   virtual Result<Release> update_release_status(const Release& release) = 0;
+  // The automatic return after a failed rollout, in one transaction: stores `failed` (status failed, as
+  // update_release_status does) and creates `revert` (as create_release does). Returns the new release.
+  // Both happen or neither, so a crash in between can neither lose the return nor make it twice.
+  virtual Result<Release> fail_and_revert(const Release& failed, const Release& revert) = 0;
   // The newest release of every app x environment when it is pending or progressing: the work list.
   virtual Result<std::vector<Release>> active_releases() = 0;
   // The newest release of every app x environment (the desired state), across all projects.

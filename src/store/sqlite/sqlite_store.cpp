@@ -1051,53 +1051,66 @@ Status SqliteStore::delete_app(const std::string& project, const std::string& na
 // Releases
 
 Result<Release> SqliteStore::create_release(const Release& release) {
-  return write([&](Database& db, int64_t version, const std::string& now) -> Result<Release> {
-    if (auto s = need_app(db, release.project, release.app); !s) return fail(std::move(s.error()));
-    if (auto s = need_environment(db, release.project, release.environment); !s)
-      return fail(std::move(s.error()));
-
-    int64_t revision = 0;
-    {
-      auto st = db.prepare(
-          "SELECT COALESCE(MAX(revision), 0) + 1 FROM releases WHERE project = ? AND app = ? AND environment "
-          "= ?");
-      if (!st) return fail(std::move(st.error()));
-      st->bind_all(release.project, release.app, release.environment);
-      auto row = st->step();
-      if (!row) return fail(std::move(row.error()));
-      revision = st->int64(0);
-    }
-
-    Release out = release;
-    out.revision = revision;
-    out.created_at = now;
-    out.resource_version = version;
-    {
-      auto st = db.prepare("INSERT INTO releases (" RELEASE_COLUMNS
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      if (!st) return fail(std::move(st.error()));
-      const std::string spec = json_codec::spec_to_text(out.spec);
-      const std::string clusters = rollouts_to_json(out.clusters);
-      st->bind_all(out.project, out.app, out.environment, out.revision, out.image, out.image_digest,
-                   out.config_version, out.replicas, spec, to_string(out.kind), out.rollback_of,
-                   to_string(out.status), out.message, out.reason, out.created_by, out.created_at,
-                   out.finished_at, clusters, out.resource_version);
-      if (auto s = st->run(); !s) return fail(std::move(s.error()));
-    }
-    {
-      // The controllers must stop working on what this release replaces.
-      auto st = db.prepare(
-          "UPDATE releases SET status = ?, reason = ?, finished_at = ?, resource_version = ? "
-          "WHERE project = ? AND app = ? AND environment = ? AND revision < ? "
-          "AND status IN ('pending', 'progressing')");
-      if (!st) return fail(std::move(st.error()));
-      const std::string reason = "Superseded by revision " + std::to_string(revision);
-      st->bind_all(to_string(ReleaseStatus::kFailed), reason, now, version, out.project, out.app,
-                   out.environment, revision);
-      if (auto s = st->run(); !s) return fail(std::move(s.error()));
-    }
-    return out;
+  return write([&](Database& db, int64_t version, const std::string& now) {
+    return insert_release(db, version, now, release);
   });
+}
+
+Result<Release> SqliteStore::fail_and_revert(const Release& failed, const Release& revert) {
+  if (failed.status != ReleaseStatus::kFailed) std::abort();  // a caller's bug, not an input error
+  return write([&](Database& db, int64_t version, const std::string& now) -> Result<Release> {
+    if (auto s = set_release_status(db, version, now, failed); !s) return fail(std::move(s.error()));
+    return insert_release(db, version, now, revert);
+  });
+}
+
+Result<Release> SqliteStore::insert_release(Database& db, int64_t version, const std::string& now,
+                                            const Release& release) {
+  if (auto s = need_app(db, release.project, release.app); !s) return fail(std::move(s.error()));
+  if (auto s = need_environment(db, release.project, release.environment); !s)
+    return fail(std::move(s.error()));
+
+  int64_t revision = 0;
+  {
+    auto st = db.prepare(
+        "SELECT COALESCE(MAX(revision), 0) + 1 FROM releases WHERE project = ? AND app = ? AND environment "
+        "= ?");
+    if (!st) return fail(std::move(st.error()));
+    st->bind_all(release.project, release.app, release.environment);
+    auto row = st->step();
+    if (!row) return fail(std::move(row.error()));
+    revision = st->int64(0);
+  }
+
+  Release out = release;
+  out.revision = revision;
+  out.created_at = now;
+  out.resource_version = version;
+  {
+    auto st = db.prepare("INSERT INTO releases (" RELEASE_COLUMNS
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st) return fail(std::move(st.error()));
+    const std::string spec = json_codec::spec_to_text(out.spec);
+    const std::string clusters = rollouts_to_json(out.clusters);
+    st->bind_all(out.project, out.app, out.environment, out.revision, out.image, out.image_digest,
+                 out.config_version, out.replicas, spec, to_string(out.kind), out.rollback_of,
+                 to_string(out.status), out.message, out.reason, out.created_by, out.created_at,
+                 out.finished_at, clusters, out.resource_version);
+    if (auto s = st->run(); !s) return fail(std::move(s.error()));
+  }
+  {
+    // The controllers must stop working on what this release replaces.
+    auto st = db.prepare(
+        "UPDATE releases SET status = ?, reason = ?, finished_at = ?, resource_version = ? "
+        "WHERE project = ? AND app = ? AND environment = ? AND revision < ? "
+        "AND status IN ('pending', 'progressing')");
+    if (!st) return fail(std::move(st.error()));
+    const std::string reason = "Superseded by revision " + std::to_string(revision);
+    st->bind_all(to_string(ReleaseStatus::kFailed), reason, now, version, out.project, out.app,
+                 out.environment, revision);
+    if (auto s = st->run(); !s) return fail(std::move(s.error()));
+  }
+  return out;
 }
 
 Result<Release> SqliteStore::get_release(const ReleaseKey& key, int64_t revision) {
@@ -1144,45 +1157,50 @@ Result<std::vector<Release>> SqliteStore::recent_releases(const ReleaseKey& key,
 }
 
 Result<Release> SqliteStore::update_release_status(const Release& release) {
-  return write([&](Database& db, int64_t version, const std::string& now) -> Result<Release> {
-    const ReleaseKey key{release.project, release.app, release.environment};
-    const std::string what = release_what(key, release.revision);
-    std::string finished_at = release.finished_at;
-    {
-      auto st = db.prepare(
-          "SELECT status, resource_version, finished_at FROM releases "
-          "WHERE project = ? AND app = ? AND environment = ? AND revision = ?");
-      if (!st) return fail(std::move(st.error()));
-      st->bind_all(key.project, key.app, key.environment, release.revision);
-      auto row = st->step();
-      if (!row) return fail(std::move(row.error()));
-      if (!*row) return fail(Error::not_found(what + " does not exist"));
-      auto from = parse_release_status(st->text_view(0));
-      if (!from) return fail(unreadable(what, "status", st->text_view(0)));
-      if (auto s = check_version(what, st->int64(1), release.resource_version); !s) {
-        return fail(std::move(s.error()));
-      }
-      if (!can_transition(*from, release.status)) {
-        return fail(Error::conflict(what + " is " + std::string(to_string(*from)) + " and cannot become " +
-                                        std::string(to_string(release.status)) +
-                                        "; a finished release is history, create a new one instead",
-                                    "status"));
-      }
-      if (finished_at.empty() && is_terminal(release.status)) {
-        // An idempotent repeat keeps the original finish time.
-        finished_at = st->text_view(2).empty() ? now : st->text(2);
-      }
-    }
-    auto up = db.prepare(
-        "UPDATE releases SET status = ?, reason = ?, image_digest = ?, clusters = ?, finished_at = ?, "
-        "resource_version = ? WHERE project = ? AND app = ? AND environment = ? AND revision = ?");
-    if (!up) return fail(std::move(up.error()));
-    const std::string clusters = rollouts_to_json(release.clusters);
-    up->bind_all(to_string(release.status), release.reason, release.image_digest, clusters, finished_at,
-                 version, key.project, key.app, key.environment, release.revision);
-    if (auto s = up->run(); !s) return fail(std::move(s.error()));
-    return select_release(db, specs_, key, release.revision);
+  return write([&](Database& db, int64_t version, const std::string& now) {
+    return set_release_status(db, version, now, release);
   });
+}
+
+Result<Release> SqliteStore::set_release_status(Database& db, int64_t version, const std::string& now,
+                                                const Release& release) {
+  const ReleaseKey key{release.project, release.app, release.environment};
+  const std::string what = release_what(key, release.revision);
+  std::string finished_at = release.finished_at;
+  {
+    auto st = db.prepare(
+        "SELECT status, resource_version, finished_at FROM releases "
+        "WHERE project = ? AND app = ? AND environment = ? AND revision = ?");
+    if (!st) return fail(std::move(st.error()));
+    st->bind_all(key.project, key.app, key.environment, release.revision);
+    auto row = st->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) return fail(Error::not_found(what + " does not exist"));
+    auto from = parse_release_status(st->text_view(0));
+    if (!from) return fail(unreadable(what, "status", st->text_view(0)));
+    if (auto s = check_version(what, st->int64(1), release.resource_version); !s) {
+      return fail(std::move(s.error()));
+    }
+    if (!can_transition(*from, release.status)) {
+      return fail(Error::conflict(what + " is " + std::string(to_string(*from)) + " and cannot become " +
+                                      std::string(to_string(release.status)) +
+                                      "; a finished release is history, create a new one instead",
+                                  "status"));
+    }
+    if (finished_at.empty() && is_terminal(release.status)) {
+      // An idempotent repeat keeps the original finish time.
+      finished_at = st->text_view(2).empty() ? now : st->text(2);
+    }
+  }
+  auto up = db.prepare(
+      "UPDATE releases SET status = ?, reason = ?, image_digest = ?, clusters = ?, finished_at = ?, "
+      "resource_version = ? WHERE project = ? AND app = ? AND environment = ? AND revision = ?");
+  if (!up) return fail(std::move(up.error()));
+  const std::string clusters = rollouts_to_json(release.clusters);
+  up->bind_all(to_string(release.status), release.reason, release.image_digest, clusters, finished_at,
+               version, key.project, key.app, key.environment, release.revision);
+  if (auto s = up->run(); !s) return fail(std::move(s.error()));
+  return select_release(db, specs_, key, release.revision);
 }
 
 Result<std::vector<Release>> SqliteStore::active_releases() {

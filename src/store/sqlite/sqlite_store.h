@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
   Result<Page<Release>> list_releases(const ReleaseKey& key, const ListOptions& options) override;
   Result<std::vector<Release>> recent_releases(const ReleaseKey& key, int limit) override;
   Result<Release> update_release_status(const Release& release) override;
+  Result<Release> fail_and_revert(const Release& failed, const Release& revert) override;
   Result<std::vector<Release>> active_releases() override;
   Result<std::vector<Release>> desired_releases() override;
 
@@ -107,6 +108,12 @@ class SqliteStore final : public Store {
   // store-wide resource version to `version`; commits when it succeeds, rolls back when it fails.
   template <class Fn>
   auto write(Fn&& fn) -> decltype(fn(std::declval<sqlite::Database&>(), int64_t{}, std::string{}));
+
+  // The bodies of create_release and update_release_status, inside a write transaction.
+  Result<Release> insert_release(sqlite::Database& db, int64_t version, const std::string& now,
+                                 const Release& release);
+  Result<Release> set_release_status(sqlite::Database& db, int64_t version, const std::string& now,
+                                     const Release& release);
 
   const std::string path_;
   std::mutex write_mu_;  // guards writer_

@@ -112,7 +112,7 @@ class ReleaseControllerTest : public testing::Test {
 TEST_F(ReleaseControllerTest, WithoutADriverReleasesStayPendingAndSayWhy) {
   ReleaseController c(*store_, runtimes_, bus_);
   deploy("127.0.0.1:5000/shop/web:2");
-  ASSERT_TRUE(c.reconcile_once(false));
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   auto r = release(1);
   EXPECT_EQ(r.status, ReleaseStatus::kPending);
   EXPECT_NE(r.reason.find("no runtime driver"), std::string::npos) << r.reason;
@@ -126,7 +126,7 @@ TEST_F(ReleaseControllerTest, ProgressesThenSucceedsAndWritesInstances) {
   deploy("127.0.0.1:5000/shop/web:2");
 
   runtime_.ready = 1;
-  ASSERT_EQ(*c.reconcile_once(false), 1);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
   auto r = release(1);
   EXPECT_EQ(r.status, ReleaseStatus::kProgressing);
   ASSERT_EQ(r.clusters.size(), 1u);
@@ -136,7 +136,7 @@ TEST_F(ReleaseControllerTest, ProgressesThenSucceedsAndWritesInstances) {
   EXPECT_EQ(store_->list_instances(key_)->size(), 1u);
 
   runtime_.ready = 3;
-  ASSERT_EQ(*c.reconcile_once(false), 1);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
   r = release(1);
   EXPECT_EQ(r.status, ReleaseStatus::kSucceeded);
   EXPECT_FALSE(r.finished_at.empty());
@@ -152,7 +152,7 @@ TEST_F(ReleaseControllerTest, ProgressesThenSucceedsAndWritesInstances) {
 
   // A finished release is off the work list: another pass changes nothing.
   auto applies = runtime_.applied.size();
-  ASSERT_EQ(*c.reconcile_once(false), 0);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 0);
   EXPECT_EQ(runtime_.applied.size(), applies);
 }
 
@@ -161,10 +161,10 @@ TEST_F(ReleaseControllerTest, RepeatedPassesWithoutChangeWriteNothing) {
   ReleaseController c(*store_, runtimes_, bus_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 1;
-  ASSERT_TRUE(c.reconcile_once(false));
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   auto version = *store_->current_version();
-  ASSERT_EQ(*c.reconcile_once(false), 0);
-  ASSERT_EQ(*c.reconcile_once(false), 0);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 0);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 0);
   EXPECT_EQ(*store_->current_version(), version);
   EXPECT_EQ(runtime_.applied.size(), 3u);  // apply is repeated (level-triggered) and idempotent
 }
@@ -174,7 +174,7 @@ TEST_F(ReleaseControllerTest, InvalidDesiredStateFailsTheRelease) {
   runtime_.apply_error = Error::invalid("image", "manifest unknown: tag 2 does not exist");
   ReleaseController c(*store_, runtimes_, bus_);
   deploy("127.0.0.1:5000/shop/web:2");
-  ASSERT_EQ(*c.reconcile_once(false), 1);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
   auto r = release(1);
   EXPECT_EQ(r.status, ReleaseStatus::kFailed);
   EXPECT_NE(r.reason.find("manifest unknown"), std::string::npos) << r.reason;
@@ -185,7 +185,7 @@ TEST_F(ReleaseControllerTest, UnreachableClusterKeepsProgressing) {
   runtime_.apply_error = Error::unavailable("connection refused");
   ReleaseController c(*store_, runtimes_, bus_);
   deploy("127.0.0.1:5000/shop/web:2");
-  ASSERT_TRUE(c.reconcile_once(false));
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   auto r = release(1);
   EXPECT_EQ(r.status, ReleaseStatus::kProgressing);
   EXPECT_NE(r.reason.find("connection refused"), std::string::npos);
@@ -196,13 +196,102 @@ TEST_F(ReleaseControllerTest, ProgressDeadlineFailsTheRelease) {
   ReleaseController c(*store_, runtimes_, bus_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 1;
-  ASSERT_TRUE(c.reconcile_once(false));
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   EXPECT_EQ(release(1).status, ReleaseStatus::kProgressing);
   c.set_clock([] { return std::chrono::system_clock::now() + std::chrono::hours(1); });
-  ASSERT_EQ(*c.reconcile_once(false), 1);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
   auto r = release(1);
   EXPECT_EQ(r.status, ReleaseStatus::kFailed);
   EXPECT_EQ(r.reason.rfind("ProgressDeadlineExceeded", 0), 0u) << r.reason;
+}
+
+TEST_F(ReleaseControllerTest, AFailedDeployReturnsToThePreviousGoodRelease) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  runtime_.ready = 3;
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  ASSERT_EQ(release(1).status, ReleaseStatus::kSucceeded);
+  deploy("127.0.0.1:5000/shop/web:3");
+  runtime_.apply_error = Error::invalid("image", "image 127.0.0.1:5000/shop/web:3 not found");
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+
+  auto failed = release(2);
+  EXPECT_EQ(failed.status, ReleaseStatus::kFailed);
+  EXPECT_NE(failed.reason.find("not found"), std::string::npos) << failed.reason;
+  auto back = release(3);  // written in the same transaction as the failure
+  EXPECT_EQ(back.kind, ReleaseKind::kRollback);
+  EXPECT_EQ(back.rollback_of, 1);
+  EXPECT_EQ(back.image, "127.0.0.1:5000/shop/web:2");
+  EXPECT_EQ(back.created_by, "wharf");
+  EXPECT_NE(back.message.find("revision 2 failed"), std::string::npos) << back.message;
+
+  runtime_.apply_error.reset();
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  EXPECT_EQ(release(3).status, ReleaseStatus::kSucceeded);
+  EXPECT_EQ(runtime_.applied.back().release.image, "127.0.0.1:5000/shop/web:2");
+}
+
+TEST_F(ReleaseControllerTest, AFailedFirstDeployOrRollbackDoesNotReturn) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  runtime_.apply_error = Error::invalid("image", "no such image");
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  EXPECT_EQ(release(1).status, ReleaseStatus::kFailed);
+  EXPECT_EQ(store_->recent_releases(key_, 10)->size(), 1u);  // nothing to return to
+
+  // A failing rollback must not bounce between releases.
+  runtime_.apply_error.reset();
+  deploy("127.0.0.1:5000/shop/web:3");
+  runtime_.ready = 3;
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  deploy("127.0.0.1:5000/shop/web:4");
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  auto history = store_->recent_releases(key_, 10);
+  auto planned = plan_rollback(*history, RollbackRequest{2, ""}, "alice");
+  ASSERT_TRUE(planned) << planned.error().message;
+  ASSERT_TRUE(store_->create_release(*planned));
+  runtime_.apply_error = Error::invalid("image", "gone");
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  EXPECT_EQ(release(4).status, ReleaseStatus::kFailed);
+  EXPECT_EQ(store_->recent_releases(key_, 10)->size(), 4u);
+}
+
+TEST_F(ReleaseControllerTest, ObservePassRefreshesFinishedReleasesWithoutApplying) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  runtime_.ready = 3;
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  auto applies = runtime_.applied.size();
+  runtime_.ready = 1;  // two instances died after the rollout
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kObserve), 0);
+  EXPECT_EQ(runtime_.applied.size(), applies);
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kSucceeded);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  EXPECT_EQ(r.clusters[0].ready, 1);
+  EXPECT_EQ(store_->list_instances(key_)->size(), 1u);
+  auto version = r.resource_version;
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kObserve), 0);
+  EXPECT_EQ(release(1).resource_version, version);  // unchanged: no write
+}
+
+TEST_F(ReleaseControllerTest, ResyncRemovesWorkloadsOfDeletedApps) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  runtime_.ready = 3;
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kResync));
+  EXPECT_TRUE(runtime_.removed.empty());  // still wanted
+  auto app = store_->get_app("shop", "web");
+  ASSERT_TRUE(store_->delete_app("shop", "web", app->resource_version));
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
+  EXPECT_TRUE(runtime_.removed.empty());  // only resyncs remove
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kResync));
+  ASSERT_EQ(runtime_.removed.size(), 1u);
+  EXPECT_EQ(runtime_.removed[0], key_);
 }
 
 TEST_F(ReleaseControllerTest, ANewControllerOnTheSameStoreConverges) {
@@ -211,12 +300,12 @@ TEST_F(ReleaseControllerTest, ANewControllerOnTheSameStoreConverges) {
   {
     ReleaseController c(*store_, runtimes_, bus_);
     runtime_.ready = 2;
-    ASSERT_TRUE(c.reconcile_once(false));
+    ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   }
   reopen();  // as after kill -9: only the store survives
   ReleaseController c2(*store_, runtimes_, bus_);
   runtime_.ready = 3;
-  ASSERT_EQ(*c2.reconcile_once(false), 1);
+  ASSERT_EQ(*c2.reconcile_once(ReleaseController::Pass::kActive), 1);
   EXPECT_EQ(release(1).status, ReleaseStatus::kSucceeded);
   EXPECT_EQ(store_->list_instances(key_)->size(), 3u);
 }
@@ -227,7 +316,7 @@ TEST_F(ReleaseControllerTest, OnlyTheNewestReleaseIsWorkedOn) {
   deploy("127.0.0.1:5000/shop/web:2");
   deploy("127.0.0.1:5000/shop/web:3");
   runtime_.ready = 3;
-  ASSERT_TRUE(c.reconcile_once(false));
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   EXPECT_EQ(release(1).status, ReleaseStatus::kFailed);  // superseded by the store
   EXPECT_EQ(release(2).status, ReleaseStatus::kSucceeded);
   for (const auto& w : runtime_.applied) EXPECT_EQ(w.release.revision, 2);
@@ -238,10 +327,10 @@ TEST_F(ReleaseControllerTest, ResyncReappliesFinishedReleases) {
   ReleaseController c(*store_, runtimes_, bus_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 3;
-  ASSERT_TRUE(c.reconcile_once(false));
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   auto applies = runtime_.applied.size();
   runtime_.ready = 2;  // an instance died
-  ASSERT_EQ(*c.reconcile_once(true), 0);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kResync), 0);
   EXPECT_EQ(runtime_.applied.size(), applies + 1);
   EXPECT_EQ(store_->list_instances(key_)->size(), 2u);
   EXPECT_EQ(release(1).status, ReleaseStatus::kSucceeded);  // history does not change

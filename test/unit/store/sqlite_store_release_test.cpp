@@ -26,6 +26,31 @@ class ReleaseTest : public StoreTest {
   const ReleaseKey web_dev{"shop", "web", "dev"};
 };
 
+TEST_F(ReleaseTest, FailAndRevertWritesBothOrNeither) {
+  auto bad = store_->create_release(release_for("shop", "web", "dev", "2.0"));
+  ASSERT_TRUE(bad) << bad.error().message;
+  Release failed = *bad;
+  failed.status = ReleaseStatus::kFailed;
+  failed.reason = "ProgressDeadlineExceeded";
+
+  Release broken = release_for("shop", "web", "dev", "1.0");
+  broken.app = "gone";  // cannot be created: the transaction must leave the failed release untouched
+  auto refused = store_->fail_and_revert(failed, broken);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->get_release(web_dev, bad->revision)->status, ReleaseStatus::kPending);
+
+  Release revert = release_for("shop", "web", "dev", "1.0");
+  revert.kind = ReleaseKind::kRollback;
+  auto back = store_->fail_and_revert(failed, revert);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->revision, bad->revision + 1);
+  auto stored = store_->get_release(web_dev, bad->revision);
+  EXPECT_EQ(stored->status, ReleaseStatus::kFailed);
+  EXPECT_EQ(stored->reason, "ProgressDeadlineExceeded");  // not "Superseded by ..."
+  EXPECT_FALSE(stored->finished_at.empty());
+}
+
 TEST_F(ReleaseTest, CreateNumbersPerAppAndEnvironmentAndRoundTrips) {
   Release want = release_for("shop", "web", "dev", "1.0");
   want.config_version = 12;
