@@ -12,6 +12,7 @@
 #include "api/api_context.h"
 #include "api/routes.h"
 #include "auth/token_authenticator.h"
+#include "core/permission.h"
 #include "events/event_bus.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -80,6 +81,19 @@ TEST(OpenApi, RoutesOutsideApiV1ArePublicAndInsideNeedAPermission) {
   for (const auto& r : f.router.routes()) {
     bool v1 = r.pattern.starts_with("/api/v1/");
     EXPECT_EQ(r.permission == kPublic, !v1) << r.method << " " << r.pattern;
+  }
+}
+
+TEST(OpenApi, EveryRoutePermissionIsAKnownOne) {
+  Fixture f;
+  for (const auto& r : f.router.routes()) {
+    if (r.permission == kPublic) continue;
+    auto p = find_permission(r.permission);
+    ASSERT_TRUE(p) << r.method << " " << r.pattern << " declares unknown permission " << r.permission;
+    // An environment permission on a path without {env} would be checked without an environment.
+    if (p->scope == PermissionScope::kEnvironment) {
+      EXPECT_NE(r.pattern.find("{env}"), std::string::npos) << r.method << " " << r.pattern;
+    }
   }
 }
 
