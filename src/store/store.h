@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "core/access_policy.h"
 #include "core/app.h"
+#include "core/audit.h"
 #include "core/cluster.h"
 #include "core/environment.h"
 #include "core/error.h"
@@ -127,12 +129,38 @@ class Store {
                                    const std::vector<Instance>& instances) = 0;
   virtual Result<std::vector<Instance>> list_instances(const ReleaseKey& key) = 0;
 
-  // Users and API tokens (auth bootstrap; full tenancy comes later).
+  // Users and API tokens.
   virtual Result<User> create_user(const User& user) = 0;
   virtual Result<User> get_user(const std::string& name) = 0;
+  virtual Result<Page<User>> list_users(const ListOptions& options) = 0;
   virtual Result<ApiToken> create_token(const ApiToken& token) = 0;
   // `not_found` when no token has this hash (or it has expired).
   virtual Result<ApiToken> find_token_by_hash(const std::string& hash) = 0;
+
+  // Custom roles (the built-in ones are in core/role.h and never stored). Names are unique; update and
+  // delete check resource_version like every other resource (0 skips the check). Deleting a role that
+  // bindings still use is `conflict` (the message names the projects).
+  virtual Result<Role> create_role(const Role& role) = 0;
+  virtual Result<Role> get_role(const std::string& name) = 0;
+  virtual Result<std::vector<Role>> list_roles() = 0;
+  virtual Result<Role> update_role(const Role& role) = 0;
+  virtual Status delete_role(const std::string& name, int64_t resource_version) = 0;
+
+  // Role bindings of a project (deleted with it). The subject need not exist as a local user: LDAP users
+  // and groups are bound before they first log in. The same subject and role twice in a project is
+  // `conflict`; a missing project is `not_found`.
+  virtual Result<RoleBinding> create_binding(const RoleBinding& binding) = 0;
+  virtual Result<std::vector<RoleBinding>> list_bindings(const std::string& project) = 0;
+  virtual Status delete_binding(const std::string& project, int64_t id) = 0;
+  // Every binding naming `user` or one of `groups`, across projects: what authorisation needs.
+  virtual Result<std::vector<RoleBinding>> bindings_of(const std::string& user,
+                                                       const std::vector<std::string>& groups) = 0;
+
+  // The audit log. Records of API calls that changed something are written by the change's own
+  // transaction (store/audit_scope.h); append_audit is for calls that changed nothing (refused, failed).
+  virtual Status append_audit(const AuditRecord& record) = 0;
+  // Newest first; the continue token pages further back.
+  virtual Result<Page<AuditRecord>> list_audit(const AuditQuery& query, const ListOptions& options) = 0;
 };
 
 }  // namespace wharf

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/json_codec.h"
+#include "store/sqlite/store_support.h"
 #include "util/clock.h"
 #include "util/crypto.h"
 
@@ -20,6 +21,7 @@ using sqlite::Database;
 using sqlite::Statement;
 using sqlite::Transaction;
 using json = nlohmann::json;
+using namespace sqlite::support;
 
 // ---------------------------------------------------------------------------------------------------------
 // Schema. Migrations are append-only: never edit a released one, add the next number instead. Each runs
@@ -145,6 +147,43 @@ CREATE TABLE api_tokens (
 ) WITHOUT ROWID;
 CREATE INDEX api_tokens_by_user ON api_tokens (user);
 )sql",
+    // 2: tenancy: custom roles, role bindings, the audit log.
+    R"sql(
+CREATE TABLE roles (
+  name TEXT PRIMARY KEY,
+  description TEXT NOT NULL,
+  permissions TEXT NOT NULL,  -- JSON array of permission names
+  resource_version INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE role_bindings (
+  id INTEGER PRIMARY KEY,
+  project TEXT NOT NULL REFERENCES projects (name) ON DELETE CASCADE,
+  subject_kind TEXT NOT NULL,  -- 'user' or 'group'
+  subject TEXT NOT NULL,
+  role TEXT NOT NULL,
+  environments TEXT NOT NULL,  -- JSON array; [] = the whole project
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (project, subject_kind, subject, role)
+);
+CREATE INDEX role_bindings_by_subject ON role_bindings (subject_kind, subject);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  action TEXT NOT NULL,
+  method TEXT NOT NULL,
+  target TEXT NOT NULL,
+  project TEXT NOT NULL,
+  result TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_project ON audit_log (project, id);
+CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -189,15 +228,6 @@ Status migrate(Database& db, const std::string& path) {
 // ---------------------------------------------------------------------------------------------------------
 // Small helpers
 
-std::string in_quotes(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  out += s;
-  out += '"';
-  return out;
-}
-
 std::string project_what(std::string_view name) {
   return "project " + in_quotes(name);
 }
@@ -210,118 +240,6 @@ std::string app_what(std::string_view project, std::string_view name) {
 std::string release_what(const ReleaseKey& key, int64_t revision) {
   return "release " + std::to_string(revision) + " of app " + in_quotes(key.app) + " in environment " +
          in_quotes(key.environment) + " of project " + in_quotes(key.project);
-}
-
-Error stale(const std::string& what, int64_t stored, int64_t sent) {
-  return Error::conflict(what + " was changed by someone else (resourceVersion " + std::to_string(stored) +
-                             ", you sent " + std::to_string(sent) + "); reload and retry",
-                         "resourceVersion");
-}
-
-Status check_version(const std::string& what, int64_t stored, int64_t sent) {
-  if (sent != 0 && sent != stored) return fail(stale(what, stored, sent));
-  return {};
-}
-
-// After a failed INSERT: a PRIMARY KEY violation is the name being taken, anything else stays as it was.
-Error taken_or(const Statement& st, Error error, std::string message) {
-  if (st.last_code() == SQLITE_CONSTRAINT_PRIMARYKEY || st.last_code() == SQLITE_CONSTRAINT_UNIQUE) {
-    return Error::conflict(std::move(message), "name");
-  }
-  return error;
-}
-
-int clamp_limit(int limit) {
-  return std::clamp(limit, 1, 1000);
-}
-
-// Continue tokens: base64url of the last key of the page, tagged with the kind of key so that a token
-// from another list is refused instead of silently misread.
-std::string name_token(std::string_view name) {
-  return base64url_encode("n:" + std::string(name));
-}
-std::string revision_token(int64_t revision) {
-  return base64url_encode("r:" + std::to_string(revision));
-}
-
-Error bad_token() {
-  return Error::invalid("continue",
-                        "the continue token is malformed; pass the \"continue\" value of the previous page "
-                        "unchanged, or omit it to start from the beginning");
-}
-
-// The name after which the page starts ("" for the first page).
-Result<std::string> after_name(const std::string& token) {
-  if (token.empty()) return std::string();
-  std::string raw;
-  if (!base64url_decode(token, raw) || raw.size() < 3 || raw.compare(0, 2, "n:") != 0)
-    return fail(bad_token());
-  return raw.substr(2);
-}
-
-// The revision below which the page starts (INT64_MAX for the first page).
-Result<int64_t> before_revision(const std::string& token) {
-  if (token.empty()) return INT64_MAX;
-  std::string raw;
-  if (!base64url_decode(token, raw) || raw.size() < 3 || raw.size() > 21 || raw.compare(0, 2, "r:") != 0) {
-    return fail(bad_token());
-  }
-  int64_t v = 0;
-  for (size_t i = 2; i < raw.size(); ++i) {
-    if (raw[i] < '0' || raw[i] > '9') return fail(bad_token());
-    v = v * 10 + (raw[i] - '0');
-    if (v > 1'000'000'000'000'000LL) return fail(bad_token());
-  }
-  if (v <= 0) return fail(bad_token());
-  return v;
-}
-
-// Steps through the rows of `st`, reading at most `limit` items; an extra row means there is another page.
-template <class T, class Read, class Token>
-Result<Page<T>> collect_page(Statement& st, int limit, Read read, Token token) {
-  Page<T> page;
-  page.items.reserve(static_cast<size_t>(std::min(limit, 128)));
-  for (;;) {
-    auto row = st.step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.continue_token = token(page.items.back());
-      break;
-    }
-    auto item = read(st);
-    if (!item) return fail(std::move(item.error()));
-    page.items.push_back(std::move(*item));
-  }
-  return page;
-}
-
-template <class T, class Read>
-Result<std::vector<T>> collect_all(Statement& st, Read read) {
-  std::vector<T> items;
-  for (;;) {
-    auto row = st.step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) return items;
-    auto item = read(st);
-    if (!item) return fail(std::move(item.error()));
-    items.push_back(std::move(*item));
-  }
-}
-
-template <class... Args>
-Result<bool> exists(Database& db, std::string_view sql, const Args&... args) {
-  auto st = db.prepare(sql);
-  if (!st) return fail(std::move(st.error()));
-  st->bind_all(args...);
-  return st->step();
-}
-
-Status need_project(Database& db, const std::string& project) {
-  auto r = exists(db, "SELECT 1 FROM projects WHERE name = ?", project);
-  if (!r) return fail(std::move(r.error()));
-  if (!*r) return fail(Error::not_found(project_what(project) + " does not exist"));
-  return {};
 }
 
 Status need_app(Database& db, const std::string& project, const std::string& app) {
@@ -365,22 +283,6 @@ Status need_release_parents(Database& db, const ReleaseKey& key) {
 
 // ---------------------------------------------------------------------------------------------------------
 // JSON columns (store-internal formats; AppSpec goes through json_codec).
-
-std::string strings_to_json(const std::vector<std::string>& v) {
-  return json(v).dump();
-}
-
-bool strings_from_json(std::string_view text, std::vector<std::string>& out) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_array()) return false;
-  out.clear();
-  out.reserve(j.size());
-  for (const auto& e : j) {
-    if (!e.is_string()) return false;
-    out.push_back(e.get_ref<const std::string&>());
-  }
-  return true;
-}
 
 std::string rollouts_to_json(const std::vector<ClusterRollout>& rollouts) {
   json a = json::array();
@@ -556,14 +458,6 @@ Result<ApiToken> read_token(const Statement& st) {
 }
 
 // Reads the single row a keyed SELECT returns, or `not_found` with `missing`.
-template <class T, class Read>
-Result<T> one_row(Statement& st, Read read, const std::string& missing) {
-  auto row = st.step();
-  if (!row) return fail(std::move(row.error()));
-  if (!*row) return fail(Error::not_found(missing));
-  return read(st);
-}
-
 Result<Release> select_release(Database& db, sqlite::SpecCache& specs, const ReleaseKey& key,
                                int64_t revision) {
   auto st = db.prepare("SELECT " RELEASE_COLUMNS
@@ -573,17 +467,6 @@ Result<Release> select_release(Database& db, sqlite::SpecCache& specs, const Rel
   return one_row<Release>(
       *st, [&](const Statement& row) { return read_release(row, specs); },
       release_what(key, revision) + " does not exist");
-}
-
-Result<int64_t> bump_version(Database& db) {
-  auto st = db.prepare(
-      "UPDATE meta SET resource_version = resource_version + 1 WHERE id = 1 "
-      "RETURNING resource_version");
-  if (!st) return fail(std::move(st.error()));
-  auto row = st->step();
-  if (!row) return fail(std::move(row.error()));
-  if (!*row) return fail(Error::internal("the store's meta row is missing"));
-  return st->int64(0);
 }
 
 }  // namespace
@@ -640,23 +523,6 @@ Result<SqliteStore::ReaderLease> SqliteStore::reader() {
   auto db = Database::open(path_, Database::Role::kReader);
   if (!db) return fail(std::move(db.error()));
   return ReaderLease(this, std::move(*db));
-}
-
-template <class Fn>
-auto SqliteStore::write(Fn&& fn)
-    -> decltype(fn(std::declval<sqlite::Database&>(), int64_t{}, std::string{})) {
-  std::lock_guard lock(write_mu_);
-  Database& db = *writer_;
-  auto tx = Transaction::begin(db);
-  if (!tx) return fail(std::move(tx.error()));
-  // Bumped first so every row the transaction writes carries the new version; a failure rolls it back.
-  auto version = bump_version(db);
-  if (!version) return fail(std::move(version.error()));
-  auto result = fn(db, *version, now_rfc3339());
-  if (!result) return result;
-  if (auto s = tx->commit(); !s) return fail(std::move(s.error()));
-  committed_version_.store(*version, std::memory_order_release);
-  return result;
 }
 
 Result<int64_t> SqliteStore::current_version() {

@@ -83,6 +83,22 @@ class SqliteStore final : public Store {
   Result<User> get_user(const std::string& name) override;
   Result<ApiToken> create_token(const ApiToken& token) override;
   Result<ApiToken> find_token_by_hash(const std::string& hash) override;
+  Result<Page<User>> list_users(const ListOptions& options) override;
+
+  Result<Role> create_role(const Role& role) override;
+  Result<Role> get_role(const std::string& name) override;
+  Result<std::vector<Role>> list_roles() override;
+  Result<Role> update_role(const Role& role) override;
+  Status delete_role(const std::string& name, int64_t resource_version) override;
+
+  Result<RoleBinding> create_binding(const RoleBinding& binding) override;
+  Result<std::vector<RoleBinding>> list_bindings(const std::string& project) override;
+  Status delete_binding(const std::string& project, int64_t id) override;
+  Result<std::vector<RoleBinding>> bindings_of(const std::string& user,
+                                               const std::vector<std::string>& groups) override;
+
+  Status append_audit(const AuditRecord& record) override;
+  Result<Page<AuditRecord>> list_audit(const AuditQuery& query, const ListOptions& options) override;
 
  private:
   // A reader connection on loan from the pool; returned to it on destruction.
