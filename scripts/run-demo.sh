@@ -6,9 +6,13 @@ set -euo pipefail
 bin=$1 data=$2 listen=$3
 url="http://$listen"
 
+# The demo image, offline: a local docker-registry with demo/web:v1 and v2 (scripts/demo-registry.sh).
+registry=$(bash "$(dirname "$0")/demo-registry.sh" "$data")
+image="$registry/demo/web"
+
 "$bin" server --data-dir "$data" --listen "$listen" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
+trap 'kill -TERM $pid 2>/dev/null; wait $pid; kill "$(cat "$data/registry/pid")" 2>/dev/null' INT TERM
 
 for _ in $(seq 1 100); do
   curl -fs "$url/readyz" >/dev/null 2>&1 && break
@@ -22,8 +26,9 @@ export WHARF_CONFIG="$data/cli-config"
 if ! "$bin" project get demo >/dev/null 2>&1; then
   "$bin" project create demo --display-name "Demo" --description "Created by make run" >/dev/null
   "$bin" env create dev --cluster local >/dev/null
-  "$bin" app create -f scripts/demo-app.yaml >/dev/null
-  "$bin" deploy demo -e dev -m "first deploy by make run" >/dev/null
+  sed "s|^image: .*|image: $image:v1|" scripts/demo-app.yaml >"$data/demo-app.yaml"
+  "$bin" app create -f "$data/demo-app.yaml" >/dev/null
+  "$bin" deploy demo -e dev --image "$image:v1" -m "first deploy by make run" >/dev/null
 fi
 
 cat <<MSG
@@ -33,7 +38,7 @@ Wharf is running at $url  (admin token: $data/admin-token)
   export WHARF_CONFIG=$data/cli-config
   $bin status demo                    # the demo app in every environment
   $bin releases demo -e dev           # its release history
-  $bin deploy demo -e dev --image 127.0.0.1:5000/demo/web:2 -m "upgrade"
+  $bin deploy demo -e dev --image $image:v2 -m "upgrade to v2"
   $bin rollback demo -e dev           # back to the previous successful release
 Releases stay pending until the local runtime driver lands (see README). Ctrl-C stops the server.
 

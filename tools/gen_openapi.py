@@ -68,8 +68,17 @@ paths = {
     "/api/v1/clusters": {
         "get": op("List clusters (local is always present)", 200, page("Cluster"), params=LIST, errors=(400, 401)),
         "post": op("Register a Kubernetes cluster from a kubeconfig", 201, ref("Cluster"), ref("ClusterRegistration"),
-                   errors=(400, 401, 403, 409, 503))},
-    "/api/v1/clusters/{cluster}": {"get": op("Get a cluster", 200, ref("Cluster"), params=(C,))},
+                   errors=(400, 401, 403, 409, 422, 503))},
+    "/api/v1/clusters/{cluster}": {
+        "get": op("Get a cluster", 200, ref("Cluster"), params=(C,)),
+        "delete": op("Delete a Kubernetes cluster no environment uses (what runs on it is left alone)", 200,
+                     ref("Cluster"), params=(C,), errors=(401, 403, 404, 409, 503))},
+    "/api/v1/registries/{registry}/repositories": {
+        "get": op("List the repositories of a registry (its _catalog)", 200, page("RegistryName"),
+                  params=("registry",) + LIST, errors=(400, 401, 403, 404, 503))},
+    "/api/v1/registries/{registry}/tags": {
+        "get": op("List the tags of a repository (?repository=team/web)", 200, page("RegistryName"),
+                  params=("registry", "repository") + LIST, errors=(400, 401, 403, 404, 503))},
     "/api/v1/projects/{project}/apps": {
         "post": op("Create an app from its spec", 201, ref("App"), ref("AppSpec"), params=(P,),
                    errors=(400, 401, 403, 404, 409)),
@@ -160,7 +169,10 @@ schemas = {
         "name": NAME, "type": {"type": "string", "enum": ["local", "kubernetes"]}, "server": {"type": "string"},
         "resourceVersion": RV, "createdAt": TIME}},
     "ClusterRegistration": {"type": "object", "required": ["name", "kubeconfig"], "properties": {
-        "name": NAME, "type": {"type": "string", "enum": ["kubernetes"]}, "kubeconfig": {"type": "string"}}},
+        "name": NAME, "type": {"type": "string", "enum": ["kubernetes"]},
+        "kubeconfig": {"type": "string", "description": "kubeconfig YAML with inline credentials; stored encrypted, "
+                       "never returned"},
+        "context": {"type": "string", "description": "the context to use; default: current-context"}}},
     "AppSpec": {"type": "object", "required": ["name"], "properties": APP_SPEC},
     "App": {"type": "object", "properties": dict(APP_SPEC, **{
         "project": {"type": "string", "readOnly": True}, "resourceVersion": RV, "createdAt": TIME,
@@ -194,6 +206,9 @@ schemas = {
         "restarts": {"type": "integer"}, "address": {"type": "string"}, "cluster": {"type": "string"},
         "node": {"type": "string"}, "startedAt": {"type": "string", "format": "date-time"},
         "release": {"type": "integer"}, "reason": {"type": "string"}}},
+    "RegistryName": {"type": "object", "required": ["name", "image"], "properties": {
+        "name": {"type": "string", "description": "repository (team/web) or tag (1.4.2)"},
+        "image": {"type": "string", "description": "the image reference to deploy, 127.0.0.1:5000/team/web:1.4.2"}}},
     "WatchEvent": {"type": "object", "properties": {
         "type": {"type": "string", "enum": ["ADDED", "MODIFIED", "DELETED"]},
         "kind": {"type": "string", "enum": ["project", "environment", "cluster", "app", "release", "instance"]},
@@ -212,8 +227,82 @@ parameters = {
     "since": query("since", "lines after this time", {"type": "string", "format": "date-time"}),
     "follow": query("follow", "1 streams new lines", {"type": "integer", "enum": [0, 1]}),
     "watchProject": query("project", "only this project's changes", {"type": "string"}),
+    "registry": path_param("registry", "registry host[:port], e.g. 127.0.0.1:5000", {"type": "string"}),
+    "repository": query("repository", "repository name, e.g. team/web", {"type": "string"}),
     "kinds": query("kinds", "comma-separated kinds", {"type": "string", "example": "app,release,instance"}),
 }
+# Tenancy: the caller, permissions, roles, members, users and tokens, audit.
+STR_LIST = {"type": "array", "items": {"type": "string"}}
+schemas["Me"] = {"type": "object", "properties": {
+    "user": {"type": "string"}, "admin": {"type": "boolean"}, "groups": STR_LIST,
+    "projects": STR_LIST, "permissions": STR_LIST}}
+schemas["Permission"] = {"type": "object", "properties": {
+    "name": {"type": "string"}, "description": {"type": "string"},
+    "scope": {"type": "string", "enum": ["authenticated", "platform", "project", "environment"]}}}
+schemas["Role"] = {"type": "object", "required": ["name", "permissions"], "properties": {
+    "name": NAME, "description": {"type": "string"}, "permissions": STR_LIST,
+    "builtin": {"type": "boolean", "readOnly": True}, "resourceVersion": RV}}
+schemas["Member"] = {"type": "object", "required": ["subject", "role"], "properties": {
+    "id": {"type": "integer", "format": "int64", "readOnly": True},
+    "kind": {"type": "string", "enum": ["user", "group"], "default": "user"},
+    "subject": {"type": "string"}, "role": {"type": "string"},
+    "environments": {**STR_LIST, "description": "empty: the whole project"},
+    "createdBy": {"type": "string", "readOnly": True}, "createdAt": TIME}}
+schemas["User"] = {"type": "object", "required": ["name"], "properties": {
+    "name": NAME, "displayName": {"type": "string"}, "admin": {"type": "boolean"}, "createdAt": TIME}}
+schemas["TokenRequest"] = {"type": "object", "required": ["name"], "properties": {
+    "name": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}}}
+schemas["Token"] = {"type": "object", "properties": {
+    "id": {"type": "string"}, "user": {"type": "string"}, "name": {"type": "string"},
+    "expiresAt": {"type": "string"}, "token": {"type": "string", "description": "the secret: shown only here"}}}
+schemas["AuditRecord"] = {"type": "object", "properties": {
+    "id": {"type": "integer", "format": "int64"}, "at": TIME, "actor": {"type": "string"},
+    "remote": {"type": "string"}, "action": {"type": "string"}, "method": {"type": "string"},
+    "target": {"type": "string"}, "project": {"type": "string"}, "result": {"type": "string"}}}
+parameters["role"] = path_param("role", "role name")
+parameters["binding"] = path_param("binding", "member binding id", {"type": "integer", "format": "int64"})
+parameters["user"] = path_param("user", "user name")
+parameters["auditUser"] = query("user", "only calls by this user", {"type": "string"})
+parameters["auditProject"] = query("project", "only calls in this project", NAME)
+parameters["sinceTime"] = query("since", "from this time (RFC 3339)", {"type": "string", "format": "date-time"})
+parameters["untilTime"] = query("until", "before this time (RFC 3339)", {"type": "string", "format": "date-time"})
+parameters["meProject"] = query("project", "return the permissions held in this project", NAME)
+parameters["meEnvironment"] = query("environment", "and in this environment of it", NAME)
+ITEMS = lambda name: {"type": "object", "properties": {"items": {"type": "array", "items": ref(name)}}}
+paths["/api/v1/me"] = {"get": op("The caller: name, groups, projects, and with ?project=&environment= the "
+                                 "permissions held there", 200, ref("Me"), params=("meProject", "meEnvironment"),
+                                 errors=(401, 404))}
+paths["/api/v1/me/tokens"] = {"post": op("Issue an API token for yourself; the secret is in this response only",
+                                         201, ref("Token"), ref("TokenRequest"), errors=(400, 401))}
+paths["/api/v1/permissions"] = {"get": op("Every permission with its scope", 200, ITEMS("Permission"), errors=(401,))}
+paths["/api/v1/roles"] = {
+    "get": op("Built-in and custom roles", 200, ITEMS("Role"), errors=(401,)),
+    "post": op("Define a custom role from permissions", 201, ref("Role"), ref("Role"), errors=(400, 401, 403, 409))}
+paths["/api/v1/roles/{role}"] = {
+    "put": op("Replace a custom role's description and permissions", 200, ref("Role"), ref("Role"),
+              params=("role",), errors=(400, 401, 403, 404, 409)),
+    "delete": op("Delete a custom role no binding uses", 204, {"type": "string"}, params=("role", "resourceVersion"),
+                 errors=(401, 403, 404, 409))}
+paths["/api/v1/projects/{project}/members"] = {
+    "get": op("Who has which role in the project", 200, ITEMS("Member"), params=("project",)),
+    "post": op("Grant a role to a user or group, optionally only in some environments", 201, ref("Member"),
+               ref("Member"), params=("project",), errors=(400, 401, 403, 404, 409))}
+paths["/api/v1/projects/{project}/members/{binding}"] = {
+    "delete": op("Revoke a role binding", 204, {"type": "string"}, params=("project", "binding"))}
+paths["/api/v1/users"] = {
+    "get": op("List users", 200, page("User"), params=("limit", "continue"), errors=(400, 401, 403)),
+    "post": op("Create a local user", 201, ref("User"), ref("User"), errors=(400, 401, 403, 409))}
+paths["/api/v1/users/{user}/tokens"] = {
+    "post": op("Issue an API token for a user; the secret is in this response only", 201, ref("Token"),
+               ref("TokenRequest"), params=("user",), errors=(400, 401, 403, 404))}
+paths["/api/v1/projects/{project}/audit"] = {
+    "get": op("The project's audit log, newest first (?user=&since=&until=)", 200, page("AuditRecord"),
+              params=("project", "auditUser", "sinceTime", "untilTime", "limit", "continue"))}
+paths["/api/v1/audit"] = {
+    "get": op("The audit log of the whole platform, newest first (?project=&user=&since=&until=)", 200,
+              page("AuditRecord"), params=("auditProject", "auditUser", "sinceTime", "untilTime", "limit", "continue"),
+              errors=(400, 401, 403))}
+
 doc = {
     "openapi": "3.0.3",
     "info": {"title": "Wharf API", "version": "v1",

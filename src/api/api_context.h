@@ -9,6 +9,14 @@
 #include "runtime/cluster_runtimes.h"
 #include "store/store.h"
 
+namespace wharf::kube {
+class KubernetesClusters;
+}
+
+namespace wharf {
+class ImageStore;
+}
+
 namespace wharf::api {
 
 class RequestMetrics;
@@ -20,7 +28,9 @@ struct ApiContext {
   std::function<void()> wake_controller;  // a new release was stored
   std::function<bool()> ready;            // /readyz: the server finished starting and is not draining
   const RequestMetrics* metrics = nullptr;
-  ClusterRuntimes* runtimes = nullptr;  // drivers per cluster: logs, driver metrics
+  ClusterRuntimes* runtimes = nullptr;             // drivers per cluster: logs, driver metrics
+  ImageStore* images = nullptr;                    // registry browsing (repositories, tags)
+  kube::KubernetesClusters* kubernetes = nullptr;  // registers and deletes Kubernetes clusters
 };
 
 }  // namespace wharf::api

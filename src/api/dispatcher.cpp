@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
 
 #include "api/error_response.h"
+#include "core/access_policy.h"
+#include "store/audit_scope.h"
 
 namespace wharf::api {
 
@@ -27,6 +30,35 @@ std::string cache_key(const Identity& who, const HttpRequest& request) {
 }
 
 }  // namespace
+
+Status Dispatcher::authorize(const Route& route, const std::map<std::string, std::string>& params,
+                             Identity& identity) {
+  auto policy = authorizer_.policy_for(identity);
+  if (!policy) return tl::unexpected(policy.error());
+  identity.access = *policy;
+  auto param = [&params](const char* name) -> std::string {
+    auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+  };
+  const std::string project = param("project"), env = param("env");
+  switch ((*policy)->decide(route.permission, project, env)) {
+    case AccessPolicy::Decision::kAllow:
+      return {};
+    case AccessPolicy::Decision::kHidden:
+      // Word for word what a missing project answers, so names of other teams' projects do not leak.
+      return fail(Error::not_found("project \"" + project + "\" does not exist"));
+    case AccessPolicy::Decision::kDeny:
+      break;
+  }
+  std::string where;
+  if (!env.empty())
+    where = " in environment \"" + env + "\" of project \"" + project + "\"";
+  else if (!project.empty())
+    where = " in project \"" + project + "\"";
+  return fail(Error::forbidden(
+      "you do not have the permission " + route.permission + where +
+      (project.empty() ? "; a platform administrator can grant it" : "; a project owner can grant it")));
+}
 
 Result<HttpResponse> Dispatcher::call(const Router::Match& match, HttpRequest& request,
                                       const Identity& identity) {
@@ -65,12 +97,25 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
   } else {
     Identity identity;
     Result<HttpResponse> result;
-    if (match.route->permission != kPublic) {
+    const bool needs_auth = match.route->permission != kPublic;
+    if (needs_auth) {
       auto who = auth_.authenticate(request.authorization);
       if (!who)
         result = tl::unexpected(who.error());
       else
         identity = *who;
+    }
+    // Every mutating call of a known caller is audited: in the transaction of the change it makes, or
+    // on its own below when it changed nothing.
+    std::optional<AuditScope> audit;
+    if (result.has_value() && needs_auth && request.method != "GET") {
+      auto project = match.params.find("project");
+      audit.emplace(AuditRecord{0, "", identity.user, request.remote, match.route->permission, request.method,
+                                request.path, project == match.params.end() ? "" : project->second, "ok"});
+    }
+    if (result.has_value() && needs_auth) {
+      if (auto allowed = authorize(*match.route, match.params, identity); !allowed)
+        result = tl::unexpected(allowed.error());
     }
     if (result.has_value()) {
       request.params = std::move(match.params);
@@ -83,6 +128,19 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
       }
     }
     response = result ? std::move(*result) : error_response(result.error());
+    if (audit) {
+      AuditRecord record = std::move(audit->record());
+      const bool written = audit->written();
+      audit.reset();  // closed first, or the append below would carry the record twice
+      if (!written) {
+        if (!result)
+          record.result = std::to_string(response.status) + " " +
+                          std::string(to_string(result.error().code)) + ": " + result.error().message;
+        if (auto s = store_.append_audit(record); !s)
+          spdlog::error("audit record of {} {} by {} lost: {}", record.method, record.target, record.actor,
+                        s.error().message);
+      }
+    }
   }
   auto elapsed = std::chrono::steady_clock::now() - start;
   metrics_.record(match.route ? match.index : router_.routes().size(), response.status, elapsed);

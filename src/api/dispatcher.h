@@ -1,5 +1,7 @@
 // Dispatcher: everything between a parsed request and its response that is not socket I/O: route
-// lookup, authentication, the handler, the mapping of errors to HTTP, metrics and the access log.
+// lookup, authentication, authorisation (the route's permission against the caller's AccessPolicy: a
+// project the caller cannot see answers 404, a missing permission 403), the audit record of every
+// mutating call, the handler, the mapping of errors to HTTP, metrics and the access log.
 // Thread-safe; blocks for as long as the handler does.
 #pragma once
 
@@ -10,6 +12,7 @@
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "auth/authorizer.h"
 #include "auth/token_authenticator.h"
 #include "store/store.h"
 
@@ -17,16 +20,20 @@ namespace wharf::api {
 
 class Dispatcher {
  public:
-  Dispatcher(const Router& router, TokenAuthenticator& auth, RequestMetrics& metrics, Store& store)
-      : router_(router), auth_(auth), metrics_(metrics), store_(store) {}
+  Dispatcher(const Router& router, TokenAuthenticator& auth, Authorizer& authorizer, RequestMetrics& metrics,
+             Store& store)
+      : router_(router), auth_(auth), authorizer_(authorizer), metrics_(metrics), store_(store) {}
 
   HttpResponse dispatch(HttpRequest& request);
 
  private:
   Result<HttpResponse> call(const Router::Match& match, HttpRequest& request, const Identity& identity);
+  // Sets identity.access and checks the route's permission for the project and environment in `params`.
+  Status authorize(const Route& route, const std::map<std::string, std::string>& params, Identity& identity);
 
   const Router& router_;
   TokenAuthenticator& auth_;
+  Authorizer& authorizer_;
   RequestMetrics& metrics_;
   Store& store_;
 

@@ -13,6 +13,8 @@ void add_app_routes(Router& router, ApiContext& ctx);
 void add_release_routes(Router& router, ApiContext& ctx);   // deploy, rollback, scale, offline, history
 void add_instance_routes(Router& router, ApiContext& ctx);  // instances, logs
 void add_watch_routes(Router& router, ApiContext& ctx);     // SSE
+void add_access_routes(Router& router, ApiContext& ctx);    // me, roles, members, users, tokens, audit
+void add_registry_routes(Router& router, ApiContext& ctx);  // browsing image registries
 
 inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_system_routes(router, ctx);
@@ -22,6 +24,8 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_release_routes(router, ctx);
   add_instance_routes(router, ctx);
   add_watch_routes(router, ctx);
+  add_access_routes(router, ctx);
+  add_registry_routes(router, ctx);
 }
 
 }  // namespace wharf::api

@@ -2,6 +2,7 @@
 #include "api/routes.h"
 #include "core/json_codec.h"
 #include "core/names.h"
+#include "runtime/kubernetes/kube_cluster_registry.h"
 
 namespace wharf::api {
 
@@ -34,14 +35,26 @@ void add_cluster_routes(Router& router, ApiContext& ctx) {
          auto kubeconfig = body->value("kubeconfig", json());
          if (!kubeconfig.is_string() || kubeconfig.get<std::string>().empty())
            return fail(Error::invalid("kubeconfig", "kubeconfig must be the text of a kubeconfig file"));
-         if (auto existing = ctx.store.get_cluster(name); existing)
-           return fail(Error::conflict("a cluster named \"" + name + "\" already exists", "name"));
-         // Registration checks the connection and stores the credentials encrypted; both come with the
-         // Kubernetes driver. Until then a cluster is refused rather than stored unchecked.
-         return fail(Error::unavailable(
-             "this server cannot register Kubernetes clusters yet: the Kubernetes driver is not part of this "
-             "build"));
+         auto context = body->value("context", json(""));
+         if (!context.is_string()) return fail(Error::invalid("context", "context must be a context name"));
+         if (!ctx.kubernetes)
+           return fail(Error::unavailable("this server cannot register Kubernetes clusters"));
+         auto cluster = ctx.kubernetes->register_cluster(name, kubeconfig.get<std::string>(),
+                                                         context.get<std::string>());
+         if (!cluster) return tl::unexpected(cluster.error());
+         return HttpResponse::json(201, json_codec::encode(*cluster).dump());
        }});
+  router.add({"DELETE", "/api/v1/clusters/{cluster}", "cluster.delete",
+              "Delete a Kubernetes cluster no environment uses (what runs on it is left alone)",
+              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+                if (!who.admin) return fail(Error::forbidden("only platform admins delete clusters"));
+                if (!ctx.kubernetes) return fail(Error::unavailable("this server cannot delete clusters"));
+                auto cluster = ctx.store.get_cluster(req.param("cluster"));
+                if (!cluster) return tl::unexpected(cluster.error());
+                if (auto s = ctx.kubernetes->delete_cluster(cluster->name); !s)
+                  return tl::unexpected(s.error());
+                return HttpResponse::json(200, json_codec::encode(*cluster).dump());
+              }});
 }
 
 }  // namespace wharf::api

@@ -30,7 +30,8 @@ Result<LogQuery> log_query(const HttpRequest& req) {
   }
   if (auto since = req.q("since")) {
     auto t = parse_rfc3339(*since);
-    if (!t) return fail(Error::invalid("since", "since must be an RFC 3339 time such as 2026-11-23T16:00:00Z"));
+    if (!t)
+      return fail(Error::invalid("since", "since must be an RFC 3339 time such as 2026-11-23T16:00:00Z"));
     query.since = *t;
   }
   for (auto [name, flag] : {std::pair{"follow", &query.follow}, std::pair{"timestamps", &query.timestamps}}) {
@@ -74,43 +75,43 @@ void add_instance_routes(Router& router, ApiContext& ctx) {
                 for (const auto& i : *instances) items.push_back(json_codec::encode(i));
                 return HttpResponse::json(200, items.dump());
               }}));
-  router.add(
-      {"GET", std::string(kBase) + "/logs", "instance.logs",
-       "Log lines of the app's instances (tail, since, follow=1 streams, timestamps=1)",
-       [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-         auto query = log_query(req);
-         if (!query) return tl::unexpected(query.error());
-         auto key = existing_key(ctx.store, req);
-         if (!key) return tl::unexpected(key.error());
-         auto env = ctx.store.get_environment(key->project, key->environment);
-         if (!env) return tl::unexpected(env.error());
-         std::vector<std::string> clusters = env->clusters;
-         if (!query->instance.empty()) {
-           auto instances = ctx.store.list_instances(*key);
-           if (!instances) return tl::unexpected(instances.error());
-           auto it = std::find_if(instances->begin(), instances->end(),
-                                  [&](const Instance& i) { return i.name == query->instance; });
-           if (it == instances->end())
-             return fail(Error::not_found("instance \"" + query->instance + "\" is not running in " +
-                                          key->environment + "; GET .../instances lists the current ones"));
-           clusters = {it->cluster};
-         }
-         std::vector<std::unique_ptr<LogStream>> parts;
-         for (const auto& cluster : clusters) {
-           Runtime* runtime = ctx.runtimes ? ctx.runtimes->for_cluster(cluster) : nullptr;
-           if (!runtime)
-             return fail(Error::unavailable("logs of cluster \"" + cluster +
-                                            "\" cannot be read: no runtime driver serves it"));
-           auto part = runtime->logs(*key, cluster, env->ns, *query);
-           if (!part) return tl::unexpected(part.error());
-           parts.push_back(std::move(*part));
-         }
-         auto r = HttpResponse::text(200, "");
-         r.headers.emplace_back("Cache-Control", "no-store");
-         r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: do not buffer followed logs
-         r.stream = std::make_shared<LogResponseStream>(std::move(parts));
-         return r;
-       }});
+  router.add({"GET", std::string(kBase) + "/logs", "instance.logs",
+              "Log lines of the app's instances (tail, since, follow=1 streams, timestamps=1)",
+              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                auto query = log_query(req);
+                if (!query) return tl::unexpected(query.error());
+                auto key = existing_key(ctx.store, req);
+                if (!key) return tl::unexpected(key.error());
+                auto env = ctx.store.get_environment(key->project, key->environment);
+                if (!env) return tl::unexpected(env.error());
+                std::vector<std::string> clusters = env->clusters;
+                if (!query->instance.empty()) {
+                  auto instances = ctx.store.list_instances(*key);
+                  if (!instances) return tl::unexpected(instances.error());
+                  auto it = std::find_if(instances->begin(), instances->end(),
+                                         [&](const Instance& i) { return i.name == query->instance; });
+                  if (it == instances->end())
+                    return fail(Error::not_found("instance \"" + query->instance + "\" is not running in " +
+                                                 key->environment +
+                                                 "; GET .../instances lists the current ones"));
+                  clusters = {it->cluster};
+                }
+                std::vector<std::unique_ptr<LogStream>> parts;
+                for (const auto& cluster : clusters) {
+                  Runtime* runtime = ctx.runtimes ? ctx.runtimes->for_cluster(cluster) : nullptr;
+                  if (!runtime)
+                    return fail(Error::unavailable("logs of cluster \"" + cluster +
+                                                   "\" cannot be read: no runtime driver serves it"));
+                  auto part = runtime->logs(*key, cluster, env->ns, *query);
+                  if (!part) return tl::unexpected(part.error());
+                  parts.push_back(std::move(*part));
+                }
+                auto r = HttpResponse::text(200, "");
+                r.headers.emplace_back("Cache-Control", "no-store");
+                r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: do not buffer followed logs
+                r.stream = std::make_shared<LogResponseStream>(std::move(parts));
+                return r;
+              }});
 }
 
 }  // namespace wharf::api

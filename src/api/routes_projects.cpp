@@ -1,5 +1,8 @@
+#include <algorithm>
+
 #include "api/handler_support.h"
 #include "api/routes.h"
+#include "core/access_policy.h"
 #include "core/json_codec.h"
 
 namespace wharf::api {
@@ -44,12 +47,33 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                 return project_changed(ctx, 201, "ADDED", *created);
               }});
   router.add(cached({"GET", "/api/v1/projects", "project.read", "List projects",
-                     [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                     [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
                        auto options = list_options(req);
                        if (!options) return tl::unexpected(options.error());
-                       auto page = ctx.store.list_projects(*options);
-                       if (!page) return tl::unexpected(page.error());
-                       return page_response(*page, [](const Project& p) { return encode(p); });
+                       if (who.access->is_platform_admin()) {
+                         auto page = ctx.store.list_projects(*options);
+                         if (!page) return tl::unexpected(page.error());
+                         return page_response(*page, [](const Project& p) { return encode(p); });
+                       }
+                       // Members see only the projects they have a role in. Each store page asks for
+                       // what is still missing, so its continue token is right for the filtered page.
+                       const int limit = std::clamp(options->limit, 1, 1000);
+                       Page<Project> out;
+                       ListOptions next = *options;
+                       for (;;) {
+                         next.limit = limit - static_cast<int>(out.items.size());
+                         auto page = ctx.store.list_projects(next);
+                         if (!page) return tl::unexpected(page.error());
+                         for (auto& p : page->items)
+                           if (who.access->sees_project(p.name)) out.items.push_back(std::move(p));
+                         if (page->continue_token.empty()) break;
+                         next.continue_token = page->continue_token;
+                         if (static_cast<int>(out.items.size()) == limit) {
+                           out.continue_token = page->continue_token;
+                           break;
+                         }
+                       }
+                       return page_response(out, [](const Project& p) { return encode(p); });
                      }}));
   router.add(cached({"GET", "/api/v1/projects/{project}", "project.read", "Get a project",
                      [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {

@@ -2,6 +2,7 @@
 
 #include "api/handler_support.h"
 #include "api/routes.h"
+#include "core/access_policy.h"
 
 namespace wharf::api {
 namespace {
@@ -50,9 +51,15 @@ class WatchStream : public ResponseStream {
 void add_watch_routes(Router& router, ApiContext& ctx) {
   router.add({"GET", "/api/v1/watch", "watch.read",
               "Server-Sent Events of changes (?project=&kinds=app,release,instance)",
-              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
                 Subscription::Filter filter;
+                if (!who.access->is_platform_admin()) {
+                  auto mine = who.access->projects();
+                  filter.visible_projects.emplace(mine.begin(), mine.end());
+                }
                 if (auto project = req.q("project"); project && !project->empty()) {
+                  if (!who.access->sees_project(*project))
+                    return fail(Error::not_found("project \"" + *project + "\" does not exist"));
                   auto p = ctx.store.get_project(*project);
                   if (!p) return tl::unexpected(p.error());
                   filter.project = *project;

@@ -32,11 +32,13 @@ Status write_secret_file(const std::filesystem::path& path, const std::string& c
 
 }  // namespace
 
-Result<std::string> TokenAuthenticator::issue_token(const std::string& user, const std::string& name) {
+Result<TokenAuthenticator::IssuedToken> TokenAuthenticator::issue_token(const std::string& user,
+                                                                        const std::string& name,
+                                                                        const std::string& expires_at) {
   std::string secret = std::string(kTokenPrefix) + random_hex(24);
-  ApiToken token{random_hex(8), user, name, sha256_hex(secret), "", ""};
+  ApiToken token{random_hex(8), user, name, sha256_hex(secret), "", expires_at};
   if (auto stored = store_.create_token(token); !stored) return tl::unexpected(stored.error());
-  return secret;
+  return IssuedToken{token.id, std::move(secret)};
 }
 
 Status TokenAuthenticator::bootstrap(const std::filesystem::path& data_dir) {
@@ -66,7 +68,7 @@ Status TokenAuthenticator::bootstrap(const std::filesystem::path& data_dir) {
   }
   auto secret = issue_token(kAdminUser, "admin-token file");
   if (!secret) return tl::unexpected(secret.error());
-  return write_secret_file(path, *secret + "\n");
+  return write_secret_file(path, secret->secret + "\n");
 }
 
 Result<Identity> TokenAuthenticator::authenticate(std::string_view authorization) {
@@ -92,7 +94,9 @@ Result<Identity> TokenAuthenticator::authenticate(std::string_view authorization
   }
   auto user = store_.get_user(token->user);
   if (!user) return fail(Error::unauthorized("the token's user no longer exists"));
-  Identity id{user->name, user->admin};
+  Identity id;
+  id.user = user->name;
+  id.admin = user->admin;
   std::lock_guard lock(mu_);
   if (cache_.size() > 10000) cache_.clear();  // bound memory against floods of distinct valid tokens
   cache_[hash] = Cached{id, now + kCacheTtl};

@@ -29,8 +29,14 @@ class TokenAuthenticator {
   // Idempotent: an existing admin and a working token file are kept as they are.
   Status bootstrap(const std::filesystem::path& data_dir);
 
-  // Creates a token for `user`, stores its hash and returns the secret (shown once, never stored).
-  Result<std::string> issue_token(const std::string& user, const std::string& name);
+  struct IssuedToken {
+    std::string id;      // public, for listing and revoking
+    std::string secret;  // shown once, never stored
+  };
+  // Creates a token for `user` (expiring at the RFC 3339 `expires_at`, or never when empty) and stores
+  // only its hash.
+  Result<IssuedToken> issue_token(const std::string& user, const std::string& name,
+                                  const std::string& expires_at = "");
 
   // Checks an Authorization header value ("Bearer <token>"). `unauthorized` when missing or wrong.
   Result<Identity> authenticate(std::string_view authorization);

@@ -253,10 +253,16 @@ void ReleaseController::remove_abandoned_workloads(const std::vector<Release>& d
 
 void ReleaseController::start(std::chrono::milliseconds interval, std::chrono::milliseconds resync_interval) {
   thread_ = std::thread([this, interval, resync_interval] {
+    // Driver watches can report changes many times a second during a large rollout; observe passes
+    // then run at most every kObserveGap so the controller coalesces them instead of spinning.
+    constexpr auto kObserveGap = std::chrono::milliseconds(100);
     auto last_resync = std::chrono::steady_clock::now();
+    auto last_pass = std::chrono::steady_clock::time_point{};
     std::unique_lock lock(mu_);
     while (!stopping_) {
       cv_.wait_for(lock, interval, [this] { return woken_ || observe_wanted_ || stopping_; });
+      if (!woken_ && observe_wanted_)
+        cv_.wait_until(lock, last_pass + kObserveGap, [this] { return woken_ || stopping_; });
       if (stopping_) break;
       Pass pass = observe_wanted_ ? Pass::kObserve : Pass::kActive;
       woken_ = observe_wanted_ = false;
@@ -266,6 +272,7 @@ void ReleaseController::start(std::chrono::milliseconds interval, std::chrono::m
         last_resync = std::chrono::steady_clock::now();
       }
       if (auto r = reconcile_once(pass); !r) spdlog::error("controller pass failed: {}", r.error().message);
+      last_pass = std::chrono::steady_clock::now();
       lock.lock();
     }
   });

@@ -20,6 +20,7 @@ constexpr std::array kPermissions = {
     PermissionInfo{"cluster.delete", kPlatform, "remove clusters"},
     PermissionInfo{"user.manage", kPlatform, "create, disable and delete users; manage groups"},
     PermissionInfo{"role.manage", kPlatform, "define custom roles"},
+    PermissionInfo{"platform.audit", kPlatform, "read the audit log of every project"},
 
     PermissionInfo{"project.read", kProject, "see the project"},
     PermissionInfo{"project.update", kProject, "change the project's description and quota"},

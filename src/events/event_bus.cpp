@@ -14,6 +14,8 @@ void Subscription::set_notify(std::function<void()> notify) {
 
 bool Subscription::matches(const Event& e) const {
   if (!filter_.project.empty() && e.project != filter_.project) return false;
+  if (filter_.visible_projects && !e.project.empty() && !filter_.visible_projects->contains(e.project))
+    return false;
   return filter_.kinds.empty() || filter_.kinds.contains(e.kind);
 }
 

@@ -34,6 +34,9 @@ class Subscription {
   struct Filter {
     std::string project;          // empty: all projects
     std::set<std::string> kinds;  // empty: all kinds
+    // Set for callers who see only some projects: events of other projects are dropped (events of no
+    // project, such as clusters, pass). A snapshot taken when the watch starts.
+    std::optional<std::set<std::string>> visible_projects;
   };
 
   Subscription(Filter filter, size_t capacity);

@@ -48,7 +48,7 @@ struct WorkloadStatus {
 
 // Which log lines to read (the logs endpoint's query).
 struct LogQuery {
-  std::string instance;    // one instance by name; empty: every instance of the workload
+  std::string instance;     // one instance by name; empty: every instance of the workload
   std::optional<int> tail;  // the last N lines of each instance
   std::optional<std::chrono::system_clock::time_point> since;
   bool follow = false;      // keep streaming new lines (across restarts of the instance) until closed

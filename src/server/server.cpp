@@ -17,11 +17,17 @@
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "api/routes.h"
+#include "auth/authorizer.h"
 #include "auth/token_authenticator.h"
 #include "controller/release_controller.h"
 #include "events/event_bus.h"
+#include "image/image_store.h"
 #include "runtime/cluster_runtimes.h"
+#include "runtime/kubernetes/kube_cluster_registry.h"
+#include "runtime/kubernetes/kubernetes_runtime.h"
+#include "runtime/local/local_runtime.h"
 #include "store/sqlite/sqlite_store.h"
+#include "util/secret_box.h"
 
 namespace wharf {
 namespace {
@@ -109,6 +115,27 @@ int run_server(const ServerOptions& options) {
   EventBus bus;
   ClusterRuntimes runtimes;
   ReleaseController controller(**store, runtimes, bus);
+  // Credentials of registered clusters (and secret config items) are sealed with DATA_DIR/secret.key.
+  auto secrets = SecretBox::open((std::filesystem::path(options.data_dir) / "secret.key").string());
+  if (!secrets) {
+    std::fprintf(stderr, "wharf server: %s\n", secrets.error().message.c_str());
+    return 1;
+  }
+  kube::KubernetesRuntime kubernetes;
+  kubernetes.set_change_listener([&controller] { controller.observe_soon(); });
+  kube::KubernetesClusters kubernetes_clusters(**store, *secrets, runtimes, kubernetes);
+  kubernetes_clusters.serve_stored();
+  // The built-in "local" cluster: images in DATA_DIR/images, containers under DATA_DIR/runtime.
+  const std::filesystem::path data_dir(options.data_dir);
+  auto images =
+      ImageStore::open({(data_dir / "images").string(), (data_dir / "registries.json").string(), 3});
+  if (!images) {
+    std::fprintf(stderr, "wharf server: %s\n", images.error().message.c_str());
+    return 1;
+  }
+  local::LocalRuntime local_runtime(local::LocalRuntimeOptions::for_data_dir(options.data_dir), **images);
+  local_runtime.set_change_listener([&controller] { controller.observe_soon(); });
+  runtimes.set("local", &local_runtime);
 
   std::atomic<bool> ready{false};
   api::Router router;
@@ -118,7 +145,10 @@ int run_server(const ServerOptions& options) {
   api::RequestMetrics metrics(router);
   ctx.metrics = &metrics;
   ctx.runtimes = &runtimes;
-  api::Dispatcher dispatcher(router, auth, metrics, **store);
+  ctx.images = images->get();
+  ctx.kubernetes = &kubernetes_clusters;
+  Authorizer authorizer(**store);
+  api::Dispatcher dispatcher(router, auth, authorizer, metrics, **store);
   api::HttpServerOptions http_options;
   http_options.address = host;
   http_options.port = port;

@@ -32,6 +32,28 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest, len);
 }
 
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) {
+    std::fputs("wharf: EVP_DigestInit_ex(sha256) failed\n", stderr);
+    std::abort();
+  }
+}
+
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(ctx_);
+}
+
+void Sha256::update(std::string_view data) {
+  EVP_DigestUpdate(ctx_, data.data(), data.size());
+}
+
+std::string Sha256::hex_digest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_, digest, &len);
+  return to_hex(digest, len);
+}
+
 std::string random_hex(size_t bytes) {
   std::string buf(bytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(buf.data()), static_cast<int>(bytes)) != 1) {

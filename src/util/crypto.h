@@ -4,10 +4,27 @@
 #include <string>
 #include <string_view>
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX, kept out of this header
+
 namespace wharf {
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
+// Incremental SHA-256 for content too large to hold in memory (image blobs). Not thread-safe.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(std::string_view data);
+  // Lower-case hex of everything updated so far; ends the hash (no update() afterwards).
+  std::string hex_digest();
+
+ private:
+  ::evp_md_ctx_st* ctx_;
+};
+
 // `bytes` bytes from the OS CSPRNG, hex-encoded (2 * bytes characters). Aborts if the CSPRNG fails.
 std::string random_hex(size_t bytes);
 // Constant-time equality, for comparing secrets.

@@ -172,6 +172,14 @@ Result<WatchEnd> KubeClient::watch(std::string_view path, const WatchOptions& op
   return end;
 }
 
+Status KubeClient::read_text(std::string_view path, const std::function<bool(std::string_view)>& on_data,
+                             std::stop_token stop) {
+  auto res = transport_->stream(path, on_data, std::chrono::milliseconds(0), stop);
+  if (!res) return fail(res.error());
+  if (res->status / 100 != 2) return fail(error_from_response(res->status, res->body, describe("GET", path)));
+  return {};
+}
+
 Result<std::string> KubeClient::server_version() {
   auto v = get("/version");
   if (!v) return fail(v.error());

@@ -84,6 +84,12 @@ class KubeClient {
   Result<WatchEnd> watch(std::string_view path, const WatchOptions& options, const WatchHandler& handler,
                          std::stop_token stop = {});
 
+  // GET path whose answer is text (pods/{name}/log), handed to on_data chunk by chunk as it arrives.
+  // Returns when the answer ends, on_data returns false or `stop` is requested. Errors as for get().
+  // Blocks for the length of the answer (a followed log: until stopped).
+  Status read_text(std::string_view path, const std::function<bool(std::string_view)>& on_data,
+                   std::stop_token stop = {});
+
   // GET /version -> gitVersion ("v1.34.4").
   Result<std::string> server_version();
 

@@ -33,15 +33,24 @@ constexpr Permission kNeeded[] = {
     {"create", "", "namespaces"},
     {"patch", "", "namespaces"},
     {"delete", "", "namespaces"},
+    {"get", "", "namespaces"},
     {"create", "apps", "deployments"},
     {"patch", "apps", "deployments"},
     {"delete", "apps", "deployments"},
+    {"list", "apps", "deployments"},
     {"watch", "apps", "deployments"},
     {"patch", "apps", "deployments/scale"},
     {"create", "", "services"},
     {"patch", "", "services"},
+    {"delete", "", "services"},
+    {"list", "", "services"},
+    {"watch", "", "services"},
+    {"list", "", "pods"},
     {"watch", "", "pods"},
+    {"get", "", "pods/log"},
+    {"list", "apps", "replicasets"},
     {"watch", "apps", "replicasets"},
+    {"list", "", "events"},
     {"watch", "", "events"},
 };
 
@@ -66,11 +75,12 @@ std::string_view to_string(ProblemKind kind) {
 }
 
 ClusterCheck check_cluster(std::string_view kubeconfig_text, std::chrono::milliseconds timeout,
-                           const std::string& file_base) {
+                           const std::string& file_base, const std::string& context) {
   ClusterCheck check;
   auto add = [&](Error e) { check.problems.push_back({kind_of(e), std::move(e)}); };
   KubeconfigOptions options;
   options.file_base = file_base;
+  options.context = context;
   auto config = parse_kubeconfig(kubeconfig_text, options);
   if (!config) {
     add(config.error());

@@ -34,12 +34,13 @@ struct ClusterCheck {
 
 // Parses the kubeconfig (inline data only), reads /version, and asks SelfSubjectAccessReviews whether the
 // credentials may create/get/list/watch/patch/delete namespaces and deployments (and the other kinds the
-// driver manages: services, pods read). Stops at the first problem that makes the rest meaningless
-// (kubeconfig, unreachable, TLS, 401); lists every missing permission. Blocks for up to a few timeouts;
-// thread-safe. `file_base` non-empty lets file references in the kubeconfig be read (tests, CLI).
+// driver manages: services; pods, logs, replicasets and events read). Stops at the first problem that makes
+// the rest meaningless (kubeconfig, unreachable, TLS, 401); lists every missing permission. Blocks for up to
+// a few timeouts; thread-safe. `file_base` non-empty lets file references in the kubeconfig be read (tests,
+// CLI); `context` non-empty picks that context instead of current-context.
 ClusterCheck check_cluster(std::string_view kubeconfig_text,
                            std::chrono::milliseconds timeout = std::chrono::seconds(10),
-                           const std::string& file_base = {});
+                           const std::string& file_base = {}, const std::string& context = {});
 
 std::string_view to_string(ProblemKind kind);
 

@@ -74,4 +74,35 @@ bool cgroup_exists(const std::string& path, const std::string& root) {
   return false;
 }
 
+Result<CgroupUsage> read_cgroup_usage(const std::string& path, const std::string& root) {
+  CgroupUsage u;
+  std::string text;
+  if (detect_cgroup_mode(root) == CgroupMode::kV2) {
+    const fs::path dir = fs::path(root) / fs::path(path).relative_path();
+    if (!read_text(dir / "cpu.stat", text)) return fail(Error::not_found("no cgroup at " + dir.string()));
+    u.cpu_seconds = static_cast<double>(keyed_value(text, "usage_usec")) / 1e6;
+    if (read_text(dir / "memory.current", text)) u.memory_bytes = std::atoll(text.c_str());
+    return u;
+  }
+  const fs::path rel = fs::path(path).relative_path();
+  if (!read_text(fs::path(root) / "cpuacct" / rel / "cpuacct.usage", text))
+    return fail(Error::not_found("no cgroup at " + (fs::path(root) / "cpuacct" / rel).string()));
+  u.cpu_seconds = static_cast<double>(std::atoll(text.c_str())) / 1e9;
+  if (read_text(fs::path(root) / "memory" / rel / "memory.usage_in_bytes", text))
+    u.memory_bytes = std::atoll(text.c_str());
+  return u;
+}
+
+void remove_cgroup(const std::string& path, const std::string& root) {
+  std::error_code ec;
+  const fs::path rel = fs::path(path).relative_path();
+  if (detect_cgroup_mode(root) == CgroupMode::kV2) {
+    fs::remove(fs::path(root) / rel, ec);
+    return;
+  }
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    if (entry.is_directory(ec) && !entry.is_symlink(ec)) fs::remove(entry.path() / rel, ec);
+  }
+}
+
 }  // namespace wharf::local

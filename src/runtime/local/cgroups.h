@@ -30,4 +30,15 @@ Result<MemoryEvents> read_memory_events(const std::string& path, const std::stri
 // Whether any hierarchy under `root` still has a cgroup at `path` (leftovers after deletion).
 bool cgroup_exists(const std::string& path, const std::string& root = "/sys/fs/cgroup");
 
+struct CgroupUsage {
+  double cpu_seconds = 0;    // CPU time used by every process of the cgroup since it was created
+  int64_t memory_bytes = 0;  // memory charged to it now (v2 memory.current, v1 memory.usage_in_bytes)
+};
+
+// Usage of the cgroup at `path` (as in the OCI cgroupsPath) under `root`; `not_found` when it does not exist.
+Result<CgroupUsage> read_cgroup_usage(const std::string& path, const std::string& root = "/sys/fs/cgroup");
+
+// Removes the cgroup at `path` from every hierarchy (empty cgroups only; what runc left after a crash).
+void remove_cgroup(const std::string& path, const std::string& root = "/sys/fs/cgroup");
+
 }  // namespace wharf::local

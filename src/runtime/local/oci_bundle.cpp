@@ -158,7 +158,7 @@ Result<std::string> oci_config_json(const BundleInputs& in) {
   json config = {
       {"ociVersion", "1.0.2"},
       {"process", process},
-      {"root", {{"path", in.rootfs}, {"readonly", true}}},
+      {"root", {{"path", in.rootfs}, {"readonly", in.readonly_rootfs}}},
       {"hostname", in.instance},
       {"mounts", default_mounts()},
       {"linux",

@@ -31,8 +31,9 @@ struct ImageProcess {
 };
 
 struct BundleInputs {
-  std::string instance;  // container id, hostname and cgroup leaf: a DNS label
-  std::string rootfs;    // absolute path of the (read-only) root filesystem
+  std::string instance;         // container id, hostname and cgroup leaf: a DNS label
+  std::string rootfs;           // absolute path of the root filesystem
+  bool readonly_rootfs = true;  // false when the rootfs has a writable layer of the instance's own
   ImageProcess image;
   std::vector<std::string> command;  // the app spec's command: replaces the image entrypoint (and its cmd)
   std::vector<std::string> args;     // the app spec's args: replace the image cmd

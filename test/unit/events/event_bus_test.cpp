@@ -14,7 +14,7 @@ Event ev(std::string kind, std::string project, int64_t rv) {
 TEST(EventBus, FiltersByProjectAndKind) {
   EventBus bus;
   auto all = bus.subscribe({});
-  auto shop_apps = bus.subscribe({"shop", {"app"}});
+  auto shop_apps = bus.subscribe({"shop", {"app"}, std::nullopt});
   bus.publish(ev("app", "shop", 1));
   bus.publish(ev("release", "shop", 2));
   bus.publish(ev("app", "other", 3));
@@ -24,6 +24,19 @@ TEST(EventBus, FiltersByProjectAndKind) {
   EXPECT_EQ(a.size(), 3u);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0].resource_version, 1);
+}
+
+TEST(EventBus, VisibleProjectsHideOthersButPassProjectlessEvents) {
+  EventBus bus;
+  auto sub = bus.subscribe({"", {}, std::set<std::string>{"shop"}});
+  bus.publish(ev("app", "shop", 1));
+  bus.publish(ev("app", "secret", 2));
+  bus.publish(ev("cluster", "", 3));
+  std::vector<Event> got;
+  EXPECT_TRUE(sub->drain(got));
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].resource_version, 1);
+  EXPECT_EQ(got[1].resource_version, 3);
 }
 
 TEST(EventBus, SlowSubscriberIsClosedNotBlocking) {
