@@ -16,7 +16,7 @@ BUILD_PKGS=(
   clang-format
 )
 TEST_PKGS=(
-  python3 curl procps
+  python3 curl procps openssl
   runc containernetworking-plugins iptables busybox-static  # local runtime integration tests
   docker-registry apache2-utils  # a real registry for image tests (htpasswd for basic auth)
 )

@@ -36,7 +36,7 @@ _missing = host_missing() or registry_missing()
 pytestmark = pytest.mark.skipif(_missing is not None, reason=f"local driver: {_missing}")
 
 # Short back-off and stop grace: busybox httpd runs as PID 1 and ignores SIGTERM, so each stop waits the grace.
-TEST_ENV = {"WHARF_RESTART_BACKOFF_MS": "300,2000", "WHARF_STOP_GRACE_MS": "800"}
+TEST_ENV = {"WHARF_RESTART_BACKOFF_MS": "300,2000", "WHARF_STOP_GRACE_MS": "800", "WHARF_IMAGE_GC_S": "1"}
 BASE = "/api/v1/projects/{p}/apps/{a}/environments/{e}"
 
 
@@ -315,6 +315,26 @@ def test_scale_and_offline_and_back(cluster, images):
     assert len(cluster.releases("web")) >= 4, "history is kept"
     back = cluster.deploy("web")
     cluster.wait_release("web", back["revision"])
+    cluster.wait_ready("web", 1, page="v1\n")
+
+
+def test_images_of_a_deleted_app_are_collected(cluster, images):
+    cluster.create_app(web_spec(images["v1"], replicas=1))
+    cluster.create_app(web_spec(images["v2"], replicas=1, name="api"))
+    for app in ("web", "api"):
+        cluster.wait_release(app, cluster.deploy(app)["revision"])
+    cluster.wait_ready("web", 1, page="v1\n")
+    cluster.wait_ready("api", 1, page="v2\n")
+    stored = cluster.data_dir / "images" / "images"
+    assert len(list(stored.glob("*.json"))) == 2
+    app = cluster.server.ok("GET", f"/api/v1/projects/{cluster.project}/apps/api")
+    cluster.server.ok("DELETE", f"/api/v1/projects/{cluster.project}/apps/api?resourceVersion={app['resourceVersion']}")
+    cluster.apps.discard("api")
+    # Collections run every second here. The controller's resync (30 s) removes the abandoned workload; the
+    # next collection frees its image, and never the image a running instance uses.
+    wait_until(lambda: len(list(stored.glob("*.json"))) == 1, timeout=60, interval=0.5,
+               message="the deleted app's image collected")
+    assert not [i for i in cluster.instances("web") if not i["ready"]]
     cluster.wait_ready("web", 1, page="v1\n")
 
 

@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
+#include <shared_mutex>
 #include <sstream>
 #include <thread>
 
@@ -53,6 +55,8 @@ LocalRuntimeOptions LocalRuntimeOptions::for_data_dir(const std::string& data_di
   }
   if (const char* g = std::getenv("WHARF_STOP_GRACE_MS"))
     o.stop_grace = std::chrono::milliseconds(std::atoll(g));
+  if (const char* g = std::getenv("WHARF_IMAGE_GC_S"))
+    o.image_gc_interval = std::chrono::seconds(std::atoll(g));
   return o;
 }
 
@@ -139,6 +143,7 @@ struct LocalRuntime::Impl {
     std::optional<PreparedImage> image;
     std::optional<Error> error;
     Clock::time_point retry_at{};
+    Clock::time_point last_wanted{};  // the last time it was the workload's desired image
   };
   struct Work {
     std::optional<Release> desired;  // from apply() in this process; none: only adopted so far
@@ -162,6 +167,11 @@ struct LocalRuntime::Impl {
   std::mutex listener_mu;
   std::function<void()> changed;
   std::vector<std::weak_ptr<std::function<void()>>> log_notifiers;  // guarded by listener_mu
+
+  // Pulls hold it shared from the pull until the result is recorded in `workloads`; the image collector
+  // holds it exclusively, so an image pulled but not yet recorded is never collected.
+  std::shared_mutex gc_mu;
+  Clock::time_point next_gc = Clock::now() + opt.image_gc_interval;  // guarded by mu
 
   int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   std::atomic<bool> stopping{false};
@@ -347,6 +357,7 @@ struct LocalRuntime::Impl {
       ImagePrep* prep = nullptr;
       if (r.replicas > 0 && !r.image.empty()) {
         prep = &work.images[r.image];
+        prep->last_wanted = now;
         if (!prep->image && !(prep->error && prep->error->code == ErrorCode::kInvalid) && !prep->busy &&
             now >= prep->retry_at) {
           prep->busy = true;
@@ -381,6 +392,10 @@ struct LocalRuntime::Impl {
       if (inst.state.phase != Phase::kRunning) continue;
       if (inst.readiness && !inst.probing_readiness && inst.readiness->due(now)) begin_probe(inst, true);
       if (inst.liveness && !inst.probing_liveness && inst.liveness->due(now)) begin_probe(inst, false);
+    }
+    if (now >= next_gc) {
+      next_gc = now + opt.image_gc_interval;
+      pool->post([this] { collect_images(); });
     }
     return changed_any;
   }
@@ -486,6 +501,7 @@ struct LocalRuntime::Impl {
   // --- tasks (pool threads) ------------------------------------------------------------------------------
 
   void prepare_task(const ReleaseKey& key, const std::string& ref) {
+    std::shared_lock gc_guard(gc_mu);
     auto prepared = images.prepare(ref);
     {
       std::lock_guard lock(mu);
@@ -504,6 +520,34 @@ struct LocalRuntime::Impl {
     }
     wake();
     notify_changed();
+  }
+
+  // Deletes stored images that no instance runs and no workload keeps for a rollback.
+  void collect_images() {
+    std::unique_lock gc_guard(gc_mu);
+    std::set<std::string> keep;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& [name, inst] : instances)
+        if (!inst.rec.image_digest.empty()) keep.insert(inst.rec.image_digest);
+      for (auto& [key, work] : workloads) {
+        std::vector<std::pair<Clock::time_point, std::string>> recent;
+        for (const auto& [ref, prep] : work.images)
+          if (prep.image) recent.emplace_back(prep.last_wanted, ref);
+        std::sort(recent.begin(), recent.end(), std::greater<>());
+        for (size_t i = 0; i < recent.size(); ++i) {
+          if (i < kImagesKeptPerWorkload)
+            keep.insert(work.images.at(recent[i].second).image->digest);
+          else
+            work.images.erase(recent[i].second);
+        }
+      }
+    }
+    auto freed = images.collect_garbage(keep);
+    if (!freed)
+      spdlog::warn("local runtime: image collection: {}", freed.error().message);
+    else if (*freed > 0)
+      spdlog::info("local runtime: deleted unused images ({} MiB)", *freed >> 20);
   }
 
   void start_task(const std::string& name, bool first) {
@@ -794,6 +838,7 @@ Status LocalRuntime::remove(const ReleaseKey& key, const std::string&, const std
     for (auto& [name, inst] : m.instances)
       if (inst.rec.key == key) inst.rec.stopping = true;
     m.workloads.erase(key);
+    m.next_gc = std::min(m.next_gc, Clock::now() + 5s);  // after its instances have stopped
     std::error_code ec;
     fs::remove(m.layout.workloads_dir() + "/" + workload_file_name(key), ec);
   }

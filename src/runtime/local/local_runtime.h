@@ -27,6 +27,8 @@
 
 namespace wharf::local {
 
+inline constexpr size_t kImagesKeptPerWorkload = 3;
+
 struct LocalRuntimeOptions {
   std::string root;         // DATA_DIR/runtime (host_layout.h)
   std::string shim_binary;  // the wharf binary; default: this process's executable
@@ -40,9 +42,12 @@ struct LocalRuntimeOptions {
   std::chrono::milliseconds stop_grace{10000};  // SIGTERM to SIGKILL
   LogLimits logs;
   int workers = 8;
+  // Unused images are deleted this often, and soon after a workload is removed. Each workload keeps its
+  // kImagesKeptPerWorkload most recently used images so that a rollback does not wait for a pull.
+  std::chrono::seconds image_gc_interval{600};
 
   // The defaults for a server's data dir, with test overrides from the environment:
-  // WHARF_RESTART_BACKOFF_MS="base[,max]" and WHARF_STOP_GRACE_MS.
+  // WHARF_RESTART_BACKOFF_MS="base[,max]", WHARF_STOP_GRACE_MS and WHARF_IMAGE_GC_S.
   static LocalRuntimeOptions for_data_dir(const std::string& data_dir);
 };
 
