@@ -31,16 +31,35 @@ if ! "$bin" project get demo >/dev/null 2>&1; then
   "$bin" deploy demo -e dev --image "$image:v1" -m "first deploy by make run" >/dev/null
 fi
 
+# Wait (bounded) for the demo's instances to answer, to print where they are.
+token=$(cat "$data/admin-token")
+instances="$url/api/v1/projects/demo/apps/demo/environments/dev/instances"
+addresses=""
+for _ in $(seq 1 600); do
+  addresses=$(curl -fs -H "Authorization: Bearer $token" "$instances" 2>/dev/null | python3 -c '
+import json, sys
+items = json.load(sys.stdin)
+items = items.get("items", items) if isinstance(items, dict) else items
+print(" ".join("http://%s/" % i["address"] for i in items if i.get("ready") and i.get("address")))
+' 2>/dev/null || true)
+  [ -n "$addresses" ] && break
+  kill -0 $pid 2>/dev/null || { echo "run-demo: wharf server exited" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$addresses" ] || addresses="(not ready yet: see \`$bin status demo\` and the server log above)"
+
 cat <<MSG
 
 Wharf is running at $url  (admin token: $data/admin-token)
-  curl $url/healthz
+The demo app answers at: $addresses
+  curl $(echo "$addresses" | cut -d' ' -f1)
   export WHARF_CONFIG=$data/cli-config
   $bin status demo                    # the demo app in every environment
   $bin releases demo -e dev           # its release history
   $bin deploy demo -e dev --image $image:v2 -m "upgrade to v2"
   $bin rollback demo -e dev           # back to the previous successful release
-Releases stay pending until the local runtime driver lands (see README). Ctrl-C stops the server.
+  $bin logs demo -e dev --follow      # its logs
+Ctrl-C stops the server (the demo's containers keep running until the next start adopts them).
 
 MSG
 wait $pid
