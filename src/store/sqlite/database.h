@@ -114,9 +114,9 @@ class Database {
   // Runs one or more statements that return no rows of interest (DDL, PRAGMA, BEGIN).
   Status exec(const char* sql);
 
-  // A cached prepared statement for `sql`. `sql` should be a string literal (or otherwise outlive the
-  // Database): the cache keys on its text. If the cached statement is already on loan (a nested use),
-  // a fresh uncached one is prepared instead.
+  // A cached prepared statement for `sql` (the cache keeps its own copy of the text, so `sql` may be built
+  // at run time). If the cached statement is already on loan (a nested use), a fresh uncached one is
+  // prepared instead.
   Result<Statement> prepare(std::string_view sql);
 
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
@@ -132,7 +132,12 @@ class Database {
     bool busy = false;
   };
   sqlite3* db_;
-  std::unordered_map<std::string_view, Slot> cache_;
+  // Transparent hashing: lookups by string_view allocate nothing; only a first preparation copies the text.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, Slot, SqlHash, std::equal_to<>> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back on destruction unless commit() succeeded. IMMEDIATE takes the
