@@ -302,12 +302,154 @@ paths["/api/v1/audit"] = {
     "get": op("The audit log of the whole platform, newest first (?project=&user=&since=&until=)", 200,
               page("AuditRecord"), params=("auditProject", "auditUser", "sinceTime", "untilTime", "limit", "continue"),
               errors=(400, 401, 403))}
+# Logins, sessions, passwords, token lists.
+schemas["LoginRequest"] = {"type": "object", "required": ["username", "password"], "properties": {
+    "username": {"type": "string"}, "password": {"type": "string", "format": "password", "writeOnly": True},
+    "tokenName": {"type": "string", "description": "return an API token named so (expires in 30 days) instead of "
+                                                   "a session cookie: the CLI's login"}}}
+schemas["Login"] = {"type": "object", "properties": {
+    "user": {"type": "string"}, "displayName": {"type": "string"}, "admin": {"type": "boolean"},
+    "source": {"type": "string", "enum": ["local", "ldap"]}, "groups": STR_LIST,
+    "mustChangePassword": {"type": "boolean", "description": "only POST /api/v1/me/password, GET /api/v1/me and "
+                                                              "logout work until the password is changed"},
+    "csrfToken": {"type": "string", "description": "session logins: send it in X-CSRF-Token on every call that is "
+                                                   "not GET or HEAD"},
+    "expiresAt": {"type": "string", "format": "date-time"},
+    "idleTimeoutSeconds": {"type": "integer"},
+    "token": {"type": "string", "description": "tokenName logins: the secret, shown only here"},
+    "tokenId": {"type": "string"}}}
+schemas["PasswordChange"] = {"type": "object", "required": ["currentPassword", "newPassword"], "properties": {
+    "currentPassword": {"type": "string", "format": "password", "writeOnly": True},
+    "newPassword": {"type": "string", "format": "password", "writeOnly": True, "minLength": 12}}}
+schemas["PasswordSet"] = {"type": "object", "required": ["password"], "properties": {
+    "password": {"type": "string", "format": "password", "writeOnly": True, "minLength": 12}}}
+schemas["PasswordChanged"] = {"type": "object", "properties": {
+    "user": {"type": "string"}, "mustChangePassword": {"type": "boolean"}}}
+schemas["TokenInfo"] = {"type": "object", "properties": {
+    "id": {"type": "string"}, "name": {"type": "string"}, "user": {"type": "string"}, "createdAt": TIME,
+    "expiresAt": {"type": "string", "description": "RFC 3339; empty: never"}}}
+schemas["TokenRequest"]["properties"]["ttl"] = {"type": "string", "example": "30d",
+                                                "description": "lifetime instead of expiresAt: 3600s, 90m, 12h, 30d"}
+schemas["User"]["properties"]["password"] = {
+    "type": "string", "format": "password", "writeOnly": True, "minLength": 12,
+    "description": "optional local password; the user must change it at the first login"}
+schemas["Me"]["properties"]["source"] = {"type": "string", "enum": ["local", "ldap"]}
+schemas["Me"]["properties"]["mustChangePassword"] = {"type": "boolean"}
+parameters["token"] = path_param("token", "API token id (from the token list)", {"type": "string"})
+NO_BODY = {"type": "string"}
+login_op = op("Log in with a user name and password: a console session cookie (wharf_session, HttpOnly, "
+              "SameSite=Strict) and its CSRF token, or with tokenName an expiring API token for the CLI", 200,
+              ref("Login"), ref("LoginRequest"), errors=(400, 401, 429, 503))
+login_op["security"] = []
+paths["/api/v1/login"] = {"post": login_op}
+paths["/api/v1/logout"] = {"post": op("End the console session of this request", 204, NO_BODY, errors=(401, 403))}
+paths["/api/v1/me/password"] = {"post": op("Change your own password (other sessions of yours end)", 200,
+                                           ref("PasswordChanged"), ref("PasswordChange"), errors=(400, 401, 403, 409))}
+paths["/api/v1/me/tokens"]["get"] = op("Your API tokens (never their secrets)", 200, ITEMS("TokenInfo"),
+                                       errors=(401,))
+paths["/api/v1/me/tokens/{token}"] = {"delete": op("Revoke one of your API tokens", 204, NO_BODY, params=("token",),
+                                                   errors=(401, 403, 404))}
+paths["/api/v1/users/{user}/password"] = {"put": op("Set a user's local password; they must change it at their "
+                                                    "next login", 200, ref("PasswordChanged"), ref("PasswordSet"),
+                                                    params=("user",), errors=(400, 401, 403, 404))}
+paths["/api/v1/users/{user}/tokens"]["get"] = op("A user's API tokens (never their secrets)", 200, ITEMS("TokenInfo"),
+                                                 params=("user",), errors=(401, 403, 404))
+paths["/api/v1/users/{user}/tokens/{token}"] = {"delete": op("Revoke a user's API token", 204, NO_BODY,
+                                                             params=("user", "token"), errors=(401, 403, 404))}
+schemas["Error"]["properties"]["error"]["properties"]["code"]["enum"] += ["csrf", "password_change_required",
+                                                                         "rate_limited"]
+
+# ---- Config centre (issue 6): drafts, versions, diff, import/export, copy, search. ----------------------------
+CFG = base + "/config"
+CONFIG_TYPE = {"type": "string", "enum": ["string", "int", "bool", "json", "yaml", "properties", "text"]}
+CONFIG_FORMAT = {"type": "string", "enum": ["properties", "env", "yaml", "json"]}
+schemas["ConfigItem"] = {"type": "object", "required": ["key"], "properties": {
+    "key": {"type": "string", "description": "DATABASE_URL or db.pool.size for scalars; a file name for files"},
+    "value": {"type": "string", "description": "\"******\" for secrets unless revealed; sending it back keeps the "
+                                               "stored value"},
+    "type": {**CONFIG_TYPE, "default": "string"}, "comment": {"type": "string"},
+    "secret": {"type": "boolean", "default": False},
+    "validation": {"type": "object", "properties": {
+        "regex": {"type": "string"}, "min": {"type": "integer"}, "max": {"type": "integer"}}}}}
+schemas["ConfigChange"] = {"type": "object", "properties": {
+    "key": {"type": "string"}, "change": {"type": "string", "enum": ["added", "removed", "changed"]},
+    "fields": STR_LIST, "secret": {"type": "boolean", "description": "no values are shown"},
+    "oldValue": {"type": "string"}, "newValue": {"type": "string"}}}
+schemas["ConfigProblem"] = {"type": "object", "properties": {
+    "field": {"type": "string", "example": "items[3].value"}, "key": {"type": "string"},
+    "message": {"type": "string"}}}
+schemas["ConfigDraft"] = {"type": "object", "properties": {
+    "project": NAME, "app": NAME, "environment": NAME, "baseVersion": {"type": "integer"},
+    "resourceVersion": RV, "updatedBy": {"type": "string"}, "updatedAt": TIME,
+    "items": {"type": "array", "items": ref("ConfigItem")},
+    "changes": {"type": "array", "items": ref("ConfigChange"), "description": "since baseVersion"},
+    "problems": {"type": "array", "items": ref("ConfigProblem"), "description": "what blocks publishing"}}}
+schemas["ConfigVersion"] = {"type": "object", "properties": {
+    "project": NAME, "app": NAME, "environment": NAME, "version": {"type": "integer"},
+    "message": {"type": "string"}, "createdBy": {"type": "string"}, "createdAt": TIME,
+    "itemCount": {"type": "integer"}, "size": {"type": "integer"}, "resourceVersion": RV,
+    "items": {"type": "array", "items": ref("ConfigItem")},
+    "changes": {"type": "array", "items": ref("ConfigChange")}}}
+schemas["ConfigDraftPut"] = {"type": "object", "required": ["items"], "properties": {
+    "items": {"type": "array", "items": ref("ConfigItem")}, "resourceVersion": RV}}
+schemas["ConfigDraftPatch"] = {"type": "object", "properties": {
+    "set": {"type": "array", "items": ref("ConfigItem"), "description": "fields left out keep their values"},
+    "remove": STR_LIST, "resourceVersion": RV}}
+schemas["ConfigPublish"] = {"type": "object", "properties": {"message": {"type": "string"}, "resourceVersion": RV}}
+schemas["ConfigImport"] = {"type": "object", "required": ["format", "text"], "properties": {
+    "format": CONFIG_FORMAT, "text": {"type": "string"},
+    "mode": {"type": "string", "enum": ["merge", "replace"], "default": "merge"}, "resourceVersion": RV}}
+schemas["ConfigCopy"] = {"type": "object", "required": ["environment"], "properties": {
+    "environment": NAME, "from": {"description": "\"draft\" or a version; default the latest version"},
+    "resourceVersion": RV}}
+schemas["ConfigDiff"] = {"type": "object", "properties": {
+    "from": {}, "to": {}, "changes": {"type": "array", "items": ref("ConfigChange")}}}
+schemas["ConfigSearchHit"] = {"type": "object", "properties": {
+    "app": NAME, "environment": NAME, "key": {"type": "string"}, "type": CONFIG_TYPE, "secret": {"type": "boolean"},
+    "matched": STR_LIST, "comment": {"type": "string"}, "value": {"type": "string"}}}
+parameters["configVersion"] = path_param("version", "config version", {"type": "integer", "minimum": 1})
+parameters["reveal"] = query("reveal", "1: show secret values (needs config.reveal)", {"type": "integer", "enum": [0, 1]})
+parameters["diffFrom"] = query("from", "\"draft\" or a version (default: the draft's base version)", {"type": "string"})
+parameters["diffTo"] = query("to", "\"draft\" (default) or a version", {"type": "string"})
+parameters["configFormat"] = query("format", "properties (default), env, yaml or json", CONFIG_FORMAT)
+parameters["exportVersion"] = query("version", "a version or \"draft\" (default: the latest)", {"type": "string"})
+parameters["searchText"] = query("q", "text to find in keys, non-secret values and comments", {"type": "string"})
+ERR_EDIT = (400, 401, 403, 404, 409)
+paths[CFG + "/draft"] = {
+    "get": op("The config draft: items (secrets masked), changes since its base version, problems", 200,
+              ref("ConfigDraft"), params=REL + ("reveal",)),
+    "put": op("Replace every item of the config draft (batch edit)", 200, ref("ConfigDraft"), ref("ConfigDraftPut"),
+              params=REL, errors=ERR_EDIT)}
+paths[CFG + "/draft/items"] = {"patch": op("Add, change or remove some items of the config draft", 200,
+                                           ref("ConfigDraft"), ref("ConfigDraftPatch"), params=REL, errors=ERR_EDIT)}
+paths[CFG + "/publish"] = {"post": op("Publish the draft as the next config version; 422 lists every invalid item",
+                                      201, ref("ConfigVersion"), ref("ConfigPublish"), params=REL,
+                                      errors=ERR_EDIT + (422,))}
+paths[CFG + "/versions"] = {"get": op("Published config versions, newest first", 200, page("ConfigVersion"),
+                                      params=REL + LIST)}
+paths[CFG + "/versions/{version}"] = {"get": op("One config version with its items", 200, ref("ConfigVersion"),
+                                                params=REL + ("configVersion", "reveal"))}
+paths[CFG + "/diff"] = {"get": op("Changes between two config versions or a version and the draft (?from=&to=)",
+                                  200, ref("ConfigDiff"), params=REL + ("diffFrom", "diffTo"))}
+paths[CFG + "/import"] = {"post": op("Import .properties, .env, YAML or JSON text into the draft", 200,
+                                     ref("ConfigDraft"), ref("ConfigImport"), params=REL, errors=ERR_EDIT)}
+paths[CFG + "/export"] = {"get": op("Export a config version's scalar items as .properties, .env, YAML or JSON", 200,
+                                    TEXT, params=REL + ("configFormat", "exportVersion", "reveal"),
+                                    content="text/plain")}
+paths[CFG + "/copy-to"] = {"post": op("Copy this environment's config into another environment's draft", 200,
+                                      ref("ConfigDraft"), ref("ConfigCopy"), params=REL, errors=ERR_EDIT)}
+paths["/api/v1/projects/{project}/config/search"] = {"get": op(
+    "Search the project's config drafts by key, non-secret value and comment (?q=); only environments where the "
+    "caller holds config.read", 200, page("ConfigSearchHit"), params=(P, "searchText") + LIST)}
+schemas["Error"]["properties"]["error"]["properties"]["code"]["enum"] += ["invalid_config"]
+# ---- end of the config centre -----------------------------------------------------------------------------------
 
 doc = {
     "openapi": "3.0.3",
     "info": {"title": "Wharf API", "version": "v1",
              "description": "Deploy, upgrade, roll back, scale and observe applications. Every /api/v1 call needs "
-                            "`Authorization: Bearer TOKEN`."},
+                            "`Authorization: Bearer TOKEN` or a console session cookie from POST /api/v1/login "
+                            "(which itself needs neither)."},
     "servers": [{"url": "/"}],
     "security": [{"bearer": []}],
     "paths": paths,
@@ -319,6 +461,12 @@ doc = {
 }
 for p in ("/healthz", "/readyz", "/metrics"):
     doc["paths"][p]["get"]["security"] = []
+# The console's alternative to a bearer token: the session cookie of POST /api/v1/login (calls other than GET
+# and HEAD also need its csrfToken in the X-CSRF-Token header).
+doc["components"]["securitySchemes"]["session"] = {
+    "type": "apiKey", "in": "cookie", "name": "wharf_session",
+    "description": "from POST /api/v1/login; mutating calls also send X-CSRF-Token"}
+doc["security"] = [{"bearer": []}, {"session": []}]
 out = pathlib.Path(__file__).resolve().parent.parent / "src/api/openapi.json"
 out.write_text(json.dumps(doc, indent=1) + "\n")
 print(f"wrote {out}")

@@ -15,7 +15,10 @@ class KubernetesClusters;
 
 namespace wharf {
 class ImageStore;
-}
+class LoginService;
+class SessionManager;
+class SecretBox;
+}  // namespace wharf
 
 namespace wharf::api {
 
@@ -31,6 +34,9 @@ struct ApiContext {
   ClusterRuntimes* runtimes = nullptr;             // drivers per cluster: logs, driver metrics
   ImageStore* images = nullptr;                    // registry browsing (repositories, tags)
   kube::KubernetesClusters* kubernetes = nullptr;  // registers and deletes Kubernetes clusters
+  LoginService* login = nullptr;                   // passwords and logins
+  SessionManager* sessions = nullptr;              // console sessions
+  const SecretBox* secrets = nullptr;              // seals secret config values (DATA_DIR/secret.key)
 };
 
 }  // namespace wharf::api

@@ -17,7 +17,13 @@ namespace {
 constexpr size_t kMaxCachedBodies = 4096;
 
 std::string cache_key(const Identity& who, const HttpRequest& request) {
+  // Directory groups are not in the store: a user who left a group must not be served a body cached
+  // while they were in it (lists filtered by what the group granted).
   std::string key = who.user;
+  for (const auto& g : who.groups) {
+    key += '\t';
+    key += g;
+  }
   key += '\n';
   key += request.path;
   for (const auto& [k, v] : request.query) {  // std::map: a canonical order
@@ -27,6 +33,36 @@ std::string cache_key(const Identity& who, const HttpRequest& request) {
     key += v;
   }
   return key;
+}
+
+// What a console session whose password must be changed may still call.
+bool allowed_before_password_change(const Route& route) {
+  return (route.method == "POST" && route.pattern == "/api/v1/me/password") ||
+         (route.method == "GET" && route.pattern == "/api/v1/me") ||
+         (route.method == "POST" && route.pattern == "/api/v1/logout");
+}
+
+// A refusal of a console session's call before authorisation, with its specific error code.
+struct SessionRefusal {
+  Error error;
+  std::string_view code;
+};
+
+std::optional<SessionRefusal> refuse_session_call(const Route& route, const HttpRequest& request,
+                                                  const Identity& who) {
+  if (who.session.empty()) return std::nullopt;  // bearer tokens need neither check
+  if (request.method != "GET" && request.method != "HEAD" &&
+      !SessionManager::csrf_matches(who, request.csrf_token))
+    return SessionRefusal{
+        Error::forbidden("this call changes something and comes with a session cookie, so it "
+                         "must carry the session's CSRF token in the X-CSRF-Token header (the "
+                         "csrfToken of the login response)"),
+        "csrf"};
+  if (who.must_change_password && !allowed_before_password_change(route))
+    return SessionRefusal{Error::forbidden("you must change your password before doing anything else: POST "
+                                           "/api/v1/me/password with currentPassword and newPassword"),
+                          "password_change_required"};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -97,13 +133,14 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
   } else {
     Identity identity;
     Result<HttpResponse> result;
+    std::string_view error_code;  // a code more specific than the error's own, for session refusals
     const bool needs_auth = match.route->permission != kPublic;
     if (needs_auth) {
-      auto who = auth_.authenticate(request.authorization);
+      auto who = auth_.authenticate({request.authorization, request.cookie});
       if (!who)
         result = tl::unexpected(who.error());
       else
-        identity = *who;
+        identity = std::move(*who);
     }
     // Every mutating call of a known caller is audited: in the transaction of the change it makes, or
     // on its own below when it changed nothing.
@@ -112,6 +149,12 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
       auto project = match.params.find("project");
       audit.emplace(AuditRecord{0, "", identity.user, request.remote, match.route->permission, request.method,
                                 request.path, project == match.params.end() ? "" : project->second, "ok"});
+    }
+    if (result.has_value() && needs_auth) {
+      if (auto refusal = refuse_session_call(*match.route, request, identity)) {
+        result = tl::unexpected(std::move(refusal->error));
+        error_code = refusal->code;
+      }
     }
     if (result.has_value() && needs_auth) {
       if (auto allowed = authorize(*match.route, match.params, identity); !allowed)
@@ -127,7 +170,9 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
         result = tl::unexpected(Error::internal("internal error; the server log has the details"));
       }
     }
-    response = result ? std::move(*result) : error_response(result.error());
+    response = result               ? std::move(*result)
+               : error_code.empty() ? error_response(result.error())
+                                    : error_response(result.error(), error_code);
     if (audit) {
       AuditRecord record = std::move(audit->record());
       const bool written = audit->written();
@@ -135,7 +180,8 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
       if (!written) {
         if (!result)
           record.result = std::to_string(response.status) + " " +
-                          std::string(to_string(result.error().code)) + ": " + result.error().message;
+                          std::string(error_code.empty() ? to_string(result.error().code) : error_code) +
+                          ": " + result.error().message;
         if (auto s = store_.append_audit(record); !s)
           spdlog::error("audit record of {} {} by {} lost: {}", record.method, record.target, record.actor,
                         s.error().message);

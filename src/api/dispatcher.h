@@ -1,8 +1,9 @@
 // Dispatcher: everything between a parsed request and its response that is not socket I/O: route
-// lookup, authentication, authorisation (the route's permission against the caller's AccessPolicy: a
-// project the caller cannot see answers 404, a missing permission 403), the audit record of every
-// mutating call, the handler, the mapping of errors to HTTP, metrics and the access log.
-// Thread-safe; blocks for as long as the handler does.
+// lookup, authentication (bearer token, else console session cookie; a session's mutating calls must
+// carry its CSRF token, and a session whose password must be changed may only change it), authorisation (the
+// route's permission against the caller's AccessPolicy: a project the caller cannot see answers 404, a
+// missing permission 403), the audit record of every mutating call, the handler, the mapping of errors to
+// HTTP, metrics and the access log. Thread-safe; blocks for as long as the handler does.
 #pragma once
 
 #include <shared_mutex>
@@ -12,15 +13,15 @@
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "auth/authenticator.h"
 #include "auth/authorizer.h"
-#include "auth/token_authenticator.h"
 #include "store/store.h"
 
 namespace wharf::api {
 
 class Dispatcher {
  public:
-  Dispatcher(const Router& router, TokenAuthenticator& auth, Authorizer& authorizer, RequestMetrics& metrics,
+  Dispatcher(const Router& router, Authenticator& auth, Authorizer& authorizer, RequestMetrics& metrics,
              Store& store)
       : router_(router), auth_(auth), authorizer_(authorizer), metrics_(metrics), store_(store) {}
 
@@ -32,7 +33,7 @@ class Dispatcher {
   Status authorize(const Route& route, const std::map<std::string, std::string>& params, Identity& identity);
 
   const Router& router_;
-  TokenAuthenticator& auth_;
+  Authenticator& auth_;
   Authorizer& authorizer_;
   RequestMetrics& metrics_;
   Store& store_;

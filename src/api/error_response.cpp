@@ -28,9 +28,14 @@ int http_status(ErrorCode code) {
 }
 
 HttpResponse error_response(const Error& error) {
-  nlohmann::json inner{{"code", to_string(error.code)}, {"message", error.message}};
+  return error_response(error, to_string(error.code));
+}
+
+HttpResponse error_response(const Error& error, std::string_view code, int status) {
+  nlohmann::json inner{{"code", code}, {"message", error.message}};
   if (!error.field.empty()) inner["field"] = error.field;
-  auto r = HttpResponse::json(http_status(error.code), nlohmann::json{{"error", inner}}.dump());
+  auto r =
+      HttpResponse::json(status ? status : http_status(error.code), nlohmann::json{{"error", inner}}.dump());
   if (error.code == ErrorCode::kUnauthorized)
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"wharf\"");
   return r;

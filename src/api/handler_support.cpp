@@ -14,6 +14,13 @@ Result<json> body_object(const HttpRequest& request) {
   return parsed;
 }
 
+Result<json> secret_body_object(const HttpRequest& request) {
+  json parsed = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object())
+    return fail(Error::invalid("", "the request body must be a JSON object"));
+  return parsed;
+}
+
 Result<ListOptions> list_options(const HttpRequest& request) {
   ListOptions options;
   if (auto limit = request.q("limit")) {

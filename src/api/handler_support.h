@@ -15,6 +15,8 @@ using nlohmann::json;
 
 // Parses the request body as a JSON object; `invalid` when it is not one.
 Result<json> body_object(const HttpRequest& request);
+// The same for bodies that carry a password or token: a parse error does not quote the body.
+Result<json> secret_body_object(const HttpRequest& request);
 // `limit` (1..1000, default 100) and `continue` from the query.
 Result<ListOptions> list_options(const HttpRequest& request);
 // A resourceVersion given in the body (or 0 when absent); `invalid` when not an integer.

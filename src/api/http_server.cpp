@@ -167,6 +167,8 @@ struct HttpServer::Impl {
       }
       req.body = std::move(msg.body());
       if (auto it = msg.find(http::field::authorization); it != msg.end()) req.authorization = it->value();
+      if (auto it = msg.find(http::field::cookie); it != msg.end()) req.cookie = it->value();
+      if (auto it = msg.find("X-CSRF-Token"); it != msg.end()) req.csrf_token = it->value();
       if (auto it = msg.find(http::field::content_type); it != msg.end()) req.content_type = it->value();
       if (auto it = msg.find("Last-Event-ID"); it != msg.end()) req.last_event_id = it->value();
       bool keep_alive = msg.keep_alive();

@@ -19,6 +19,8 @@ struct HttpRequest {
   std::map<std::string, std::string> params;  // path parameters, filled by the router
   std::string body;
   std::string authorization;  // the Authorization header
+  std::string cookie;         // the Cookie header (console sessions)
+  std::string csrf_token;     // the X-CSRF-Token header
   std::string content_type;
   std::string last_event_id;  // SSE resume
   std::string remote;         // peer address, for logs and audit

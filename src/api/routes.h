@@ -15,6 +15,8 @@ void add_instance_routes(Router& router, ApiContext& ctx);  // instances, logs
 void add_watch_routes(Router& router, ApiContext& ctx);     // SSE
 void add_access_routes(Router& router, ApiContext& ctx);    // me, roles, members, users, tokens, audit
 void add_registry_routes(Router& router, ApiContext& ctx);  // browsing image registries
+void add_login_routes(Router& router, ApiContext& ctx);     // login, logout, passwords, token lists
+void add_config_routes(Router& router, ApiContext& ctx);    // config drafts, versions, import/export, search
 
 inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_system_routes(router, ctx);
@@ -26,6 +28,8 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_watch_routes(router, ctx);
   add_access_routes(router, ctx);
   add_registry_routes(router, ctx);
+  add_login_routes(router, ctx);
+  add_config_routes(router, ctx);
 }
 
 }  // namespace wharf::api

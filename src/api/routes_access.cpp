@@ -1,9 +1,12 @@
 // Tenancy routes: who am I, permissions and roles, project members (role bindings), users and their API
 // tokens, and the audit log.
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 #include "api/handler_support.h"
 #include "api/routes.h"
+#include "auth/login_service.h"
 #include "core/access_policy.h"
 #include "core/names.h"
 #include "core/permission.h"
@@ -11,20 +14,6 @@
 
 namespace wharf::api {
 namespace {
-
-const char* scope_name(PermissionScope s) {
-  switch (s) {
-    case PermissionScope::kAuthenticated:
-      return "authenticated";
-    case PermissionScope::kPlatform:
-      return "platform";
-    case PermissionScope::kProject:
-      return "project";
-    case PermissionScope::kEnvironment:
-      return "environment";
-  }
-  return "";
-}
 
 json encode(const Role& r) {
   return json{{"name", r.name},
@@ -108,17 +97,55 @@ Result<Role> role_from(const json& body, const std::string& name) {
   return role;
 }
 
+// A token's lifetime: "3600s", "90m", "12h", "30d" (positive, at most ten years).
+std::optional<std::chrono::seconds> ttl_seconds(const std::string& text) {
+  if (text.size() < 2 || text.size() > 12) return std::nullopt;
+  int64_t n = 0;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    n = n * 10 + (text[i] - '0');
+  }
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (n <= 0 || n > 3650 * 86400 / unit) return std::nullopt;
+  return std::chrono::seconds(n * unit);
+}
+
 // The permissions of the token's issuer are what the token carries, so a token body only names it.
 Result<HttpResponse> issue_token(ApiContext& ctx, const std::string& user, const HttpRequest& req) {
   auto body = body_object(req);
   if (!body) return tl::unexpected(body.error());
-  if (auto s = only_fields(*body, {"name", "expiresAt"}); !s) return tl::unexpected(s.error());
+  if (auto s = only_fields(*body, {"name", "expiresAt", "ttl"}); !s) return tl::unexpected(s.error());
   auto name = string_field(*body, "name", true);
   if (!name) return tl::unexpected(name.error());
   if (name->empty() || name->size() > 100)
     return fail(Error::invalid("name", "name says what the token is for, 1 to 100 characters"));
   auto expires = string_field(*body, "expiresAt", false);
   if (!expires) return tl::unexpected(expires.error());
+  auto ttl = string_field(*body, "ttl", false);
+  if (!ttl) return tl::unexpected(ttl.error());
+  if (!ttl->empty()) {
+    if (!expires->empty()) return fail(Error::invalid("ttl", "give expiresAt or ttl, not both"));
+    auto seconds = ttl_seconds(*ttl);
+    if (!seconds)
+      return fail(Error::invalid("ttl", "ttl is a duration such as 3600s, 90m, 12h or 30d, at most 3650d"));
+    *expires = to_rfc3339(std::chrono::system_clock::now() + *seconds);
+  }
   if (!expires->empty()) {
     auto t = parse_rfc3339(*expires);
     if (!t)
@@ -148,6 +175,8 @@ void add_access_routes(Router& router, ApiContext& ctx) {
          json me{{"user", who.user},
                  {"admin", who.admin},
                  {"groups", who.groups},
+                 {"source", who.source},
+                 {"mustChangePassword", who.must_change_password},
                  {"projects", who.access->projects()}};
          if (auto project = req.q("project"); project && !project->empty()) {
            if (!who.access->sees_project(*project))
@@ -163,7 +192,7 @@ void add_access_routes(Router& router, ApiContext& ctx) {
                 json items = json::array();
                 for (const auto& p : all_permissions())
                   items.push_back(
-                      json{{"name", p.name}, {"scope", scope_name(p.scope)}, {"description", p.description}});
+                      json{{"name", p.name}, {"scope", to_string(p.scope)}, {"description", p.description}});
                 return HttpResponse::json(200, json{{"items", items}}.dump());
               }});
 
@@ -303,9 +332,9 @@ void add_access_routes(Router& router, ApiContext& ctx) {
               }});
   router.add({"POST", "/api/v1/users", "user.manage", "Create a local user",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                auto body = body_object(req);
+                auto body = secret_body_object(req);  // may carry a password
                 if (!body) return tl::unexpected(body.error());
-                if (auto s = only_fields(*body, {"name", "displayName", "admin"}); !s)
+                if (auto s = only_fields(*body, {"name", "displayName", "admin", "password"}); !s)
                   return tl::unexpected(s.error());
                 auto name = string_field(*body, "name", true);
                 if (!name) return tl::unexpected(name.error());
@@ -317,7 +346,13 @@ void add_access_routes(Router& router, ApiContext& ctx) {
                   if (!a->is_boolean()) return fail(Error::invalid("admin", "admin must be true or false"));
                   admin = a->get<bool>();
                 }
-                auto created = ctx.store.create_user(User{*name, *display, admin, ""});
+                auto password = string_field(*body, "password", false);
+                if (!password) return tl::unexpected(password.error());
+                // With a password the user can log in (and must change it at the first login); without
+                // one, only API tokens work until an administrator sets one.
+                auto created = password->empty() ? ctx.store.create_user(User{*name, *display, admin, ""})
+                                                 : ctx.login->create_local_user(
+                                                       User{*name, *display, admin, ""}, *password);
                 if (!created) return tl::unexpected(created.error());
                 return HttpResponse::json(201, encode(*created).dump());
               }});

@@ -48,6 +48,28 @@ Result<HttpResponse> submit(ApiContext& ctx, Result<Release> planned) {
   return resp;
 }
 
+// The config version a deploy uses: the one asked for, which must be published (422 otherwise), or by
+// default the latest published one. Without any published version the release carries none (or keeps
+// the current release's, see plan_deploy).
+Status choose_config_version(Store& store, const ReleaseKey& key, DeployRequest& request) {
+  if (request.config_version) {
+    auto v = store.get_config_version(key, *request.config_version);
+    if (v) return {};
+    if (v.error().code != ErrorCode::kNotFound) return tl::unexpected(v.error());
+    auto latest = store.latest_config_version(key);
+    if (!latest) return tl::unexpected(latest.error());
+    return fail(Error::policy("configVersion",
+                              "config version " + std::to_string(*request.config_version) + " of app \"" +
+                                  key.app + "\" in environment \"" + key.environment + "\" is not published" +
+                                  (*latest == 0 ? std::string("; no version is published yet")
+                                                : "; the latest is " + std::to_string(*latest))));
+  }
+  auto latest = store.latest_config_version(key);
+  if (!latest) return tl::unexpected(latest.error());
+  if (*latest > 0) request.config_version = *latest;
+  return {};
+}
+
 // An optional request body: absent or empty means "{}".
 Result<json> optional_body(const HttpRequest& req) {
   if (req.body.empty()) return json::object();
@@ -83,6 +105,8 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 if (!request) return tl::unexpected(request.error());
                 auto target = load_target(ctx.store, req);
                 if (!target) return tl::unexpected(target.error());
+                if (auto s = choose_config_version(ctx.store, target->key, *request); !s)
+                  return tl::unexpected(s.error());
                 return submit(ctx, plan_deploy(target->app, target->key.environment, target->history,
                                                *request, who.user));
               }});

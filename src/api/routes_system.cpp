@@ -1,8 +1,11 @@
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string_view>
 
 #include "api/handler_support.h"
 #include "api/metrics.h"
+#include "api/openapi.h"
 #include "api/routes.h"
 
 namespace wharf {
@@ -45,10 +48,19 @@ void add_system_routes(Router& router, ApiContext& ctx) {
        [](HttpRequest&, const Identity&) -> Result<HttpResponse> {
          return HttpResponse::json(200, json{{"version", WHARF_VERSION}, {"commit", WHARF_COMMIT}}.dump());
        }});
-  router.add({"GET", "/api/v1/openapi.json", "system.read", "This API's OpenAPI 3 document",
-              [](HttpRequest&, const Identity&) -> Result<HttpResponse> {
-                return HttpResponse::json(200, std::string(embedded_openapi_json()));
-              }});
+  // Annotated from the router's table on first use, when every route is registered; the table does not
+  // change afterwards.
+  struct Served {
+    std::once_flag once;
+    std::string text;
+  };
+  router.add(
+      {"GET", "/api/v1/openapi.json", "system.read", "This API's OpenAPI 3 document",
+       [&router, served = std::make_shared<Served>()](HttpRequest&, const Identity&) -> Result<HttpResponse> {
+         std::call_once(served->once,
+                        [&] { served->text = annotated_openapi(embedded_openapi_json(), router); });
+         return HttpResponse::json(200, served->text);
+       }});
 }
 
 }  // namespace wharf::api

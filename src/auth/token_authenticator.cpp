@@ -1,13 +1,9 @@
 #include "auth/token_authenticator.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "auth/secret_file.h"
 #include "util/clock.h"
 #include "util/crypto.h"
 
@@ -15,20 +11,6 @@ namespace wharf {
 namespace {
 
 constexpr std::string_view kTokenPrefix = "wharf_";
-
-// Writes `content` to `path` with mode 0600 atomically (temp file, fsync, rename).
-Status write_secret_file(const std::filesystem::path& path, const std::string& content) {
-  auto tmp = path;
-  tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(Error::unavailable("cannot write " + tmp.string() + ": " + std::strerror(errno)));
-  bool ok =
-      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
-    return fail(Error::unavailable("cannot write " + path.string() + ": " + std::strerror(errno)));
-  return {};
-}
 
 }  // namespace
 
@@ -92,15 +74,37 @@ Result<Identity> TokenAuthenticator::authenticate(std::string_view authorization
       return fail(Error::unauthorized("the token is not valid (unknown, revoked or expired); log in again"));
     return tl::unexpected(token.error());
   }
-  auto user = store_.get_user(token->user);
-  if (!user) return fail(Error::unauthorized("the token's user no longer exists"));
   Identity id;
-  id.user = user->name;
-  id.admin = user->admin;
+  if (credentials_) {
+    auto user = credentials_->get_credentials(token->user);
+    if (!user) return fail(Error::unauthorized("the token's user no longer exists"));
+    id.user = user->user;
+    id.admin = user->admin;
+    id.source = user->source;
+  } else {
+    auto user = store_.get_user(token->user);
+    if (!user) return fail(Error::unauthorized("the token's user no longer exists"));
+    id.user = user->name;
+    id.admin = user->admin;
+  }
   std::lock_guard lock(mu_);
   if (cache_.size() > 10000) cache_.clear();  // bound memory against floods of distinct valid tokens
   cache_[hash] = Cached{id, now + kCacheTtl};
   return id;
+}
+
+Result<std::vector<ApiToken>> TokenAuthenticator::list(const std::string& user) {
+  if (!credentials_) return fail(Error::internal("token listing is not set up"));
+  return credentials_->list_tokens(user);
+}
+
+Status TokenAuthenticator::revoke(const std::string& user, const std::string& id) {
+  if (!credentials_) return fail(Error::internal("token revocation is not set up"));
+  auto deleted = credentials_->delete_token(user, id);
+  if (!deleted) return fail(std::move(deleted.error()));
+  std::lock_guard lock(mu_);
+  cache_.erase(deleted->hash);
+  return {};
 }
 
 }  // namespace wharf

@@ -11,9 +11,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "auth/identity.h"
 #include "core/error.h"
+#include "store/credential_store.h"
 #include "store/store.h"
 
 namespace wharf {
@@ -23,7 +25,10 @@ class TokenAuthenticator {
   static constexpr std::chrono::seconds kCacheTtl{5};
   static constexpr const char* kAdminUser = "admin";
 
-  explicit TokenAuthenticator(Store& store) : store_(store) {}
+  // `credentials` (may be null: every user counts as local) tells local users from directory users and
+  // lists and revokes tokens.
+  explicit TokenAuthenticator(Store& store, CredentialStore* credentials = nullptr)
+      : store_(store), credentials_(credentials) {}
 
   // Ensures the `admin` user exists and `data_dir/admin-token` (mode 0600) holds a token that works.
   // Idempotent: an existing admin and a working token file are kept as they are.
@@ -41,12 +46,19 @@ class TokenAuthenticator {
   // Checks an Authorization header value ("Bearer <token>"). `unauthorized` when missing or wrong.
   Result<Identity> authenticate(std::string_view authorization);
 
+  // The tokens of `user` (hashes included: never show them). Needs `credentials`.
+  Result<std::vector<ApiToken>> list(const std::string& user);
+  // Deletes the token `id` of `user` and forgets it in this process's cache at once (another process
+  // serving the same store would notice within kCacheTtl). `not_found` when the user has no such token.
+  Status revoke(const std::string& user, const std::string& id);
+
  private:
   struct Cached {
     Identity identity;
     std::chrono::steady_clock::time_point until;
   };
   Store& store_;
+  CredentialStore* credentials_;
   std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;  // token hash -> identity
 };

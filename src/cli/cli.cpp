@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   server->add_option("--threads", server_options.threads, "HTTP threads (0: one per core)")
       ->check(CLI::Range(0, 256));
+  server->add_option("--ldap-config", server_options.ldap_config,
+                     "YAML or JSON file with the OpenLDAP settings (url, bindDN, bindPasswordFile, userBase, "
+                     "groupBase, ...): company accounts log in and their groups map to Wharf groups");
 
   ClientCommands client(app);
 

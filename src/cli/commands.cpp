@@ -37,6 +37,8 @@ ClientCommands::ClientCommands(CLI::App& app) : state_(std::make_unique<State>()
   add_app_verbs(app, state_->verbs);
   add_release_verbs(app, state_->verbs);
   add_inspect_verbs(app, state_->verbs);
+  add_access_verbs(app, state_->verbs);
+  add_account_verbs(app, state_->verbs);
   add_version_verb(app, state_->verbs);
 }
 

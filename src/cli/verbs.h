@@ -21,6 +21,12 @@ void add_app_verbs(CLI::App& app, VerbRegistry& verbs);      // app
 void add_release_verbs(CLI::App& app, VerbRegistry& verbs);  // deploy, rollback, scale, offline
 void add_inspect_verbs(CLI::App& app, VerbRegistry& verbs);  // status, releases, instances, logs
 void add_version_verb(CLI::App& app, VerbRegistry& verbs);   // version
+void add_access_verbs(CLI::App& app, VerbRegistry& verbs);   // whoami, user, role, member, audit
+void add_account_verbs(CLI::App& app, VerbRegistry& verbs);  // token, password
+
+// One line from stdin without its line ending; on a terminal, prompts with `prompt` on stderr and does not
+// echo what is typed (passwords, tokens).
+std::string read_secret_line(const char* prompt);
 
 // Options several verbs share.
 CLI::Option* add_project_option(CLI::App* command, std::string& project);

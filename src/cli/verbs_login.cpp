@@ -1,8 +1,11 @@
-// `wharf login` and `wharf context`: which server and token the other verbs use.
+// `wharf login` and `wharf context`: which server and token the other verbs use. `wharf login --username`
+// trades a password for an expiring API token (POST /api/v1/login with tokenName).
 #include <termios.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -16,7 +19,7 @@ namespace wharf::cli {
 namespace {
 
 struct LoginOptions {
-  std::string server, token, token_file, context, project;
+  std::string server, token, token_file, context, project, username;
 };
 
 std::string trim(std::string s) {
@@ -25,12 +28,14 @@ std::string trim(std::string s) {
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-// Reads one line from stdin; on a terminal, prompts and keeps the token off the screen.
-std::string read_token_line() {
+}  // namespace
+
+// Reads one line from stdin; on a terminal, prompts with `prompt` and keeps the answer off the screen.
+std::string read_secret_line(const char* prompt) {
   const bool tty = ::isatty(STDIN_FILENO);
   termios saved{};
   if (tty) {
-    std::cerr << "Token: " << std::flush;
+    std::cerr << prompt << std::flush;
     if (::tcgetattr(STDIN_FILENO, &saved) == 0) {
       termios quiet = saved;
       quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
@@ -43,7 +48,43 @@ std::string read_token_line() {
     ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::cerr << '\n';
   }
-  return trim(line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+namespace {
+
+std::string read_token_line() {
+  return trim(read_secret_line("Token: "));
+}
+
+// "cli@<host name>": what the token list shows for tokens made by `wharf login --username`.
+std::string cli_token_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "cli";
+  return std::string("cli@") + host;
+}
+
+// Trades the user's password for an expiring API token. The password is read from stdin (prompted for,
+// without echo, on a terminal) and sent only in the request body.
+Outcome<std::string> token_by_password(const ServerUrl& url, const std::string& username,
+                                       std::chrono::milliseconds timeout, bool& must_change) {
+  std::string password = read_secret_line("Password: ");
+  if (password.empty()) return usage_error("no password: type it on standard input");
+  JsonApi anonymous(ApiClient(url, "", timeout));
+  nlohmann::json body{{"username", username}, {"password", password}, {"tokenName", cli_token_name()}};
+  auto reply = anonymous.post("/api/v1/login", body);
+  std::fill(password.begin(), password.end(), '\0');
+  if (!reply) {
+    Failure f = reply.error();
+    f.message = "the server at " + url.text + " refused the login: " + f.message;
+    f.http_status = 0;  // the message above already says what to do
+    return tl::unexpected(f);
+  }
+  must_change = reply->value("mustChangePassword", false);
+  std::string token = text_of(*reply, "token");
+  if (token.empty()) return unavailable("the server at " + url.text + " answered the login without a token");
+  return token;
 }
 
 Outcome<std::string> token_of(const LoginOptions& o, const GlobalOptions& global) {
@@ -74,11 +115,14 @@ Outcome<void> login(Session& session, const LoginOptions& o) {
   if (server.empty()) return usage_error("login needs --server URL, such as http://127.0.0.1:7070");
   auto url = parse_server_url(server);
   if (!url) return usage_error(url.error());
-  auto token = token_of(o, session.options());
-  if (!token) return tl::unexpected(token.error());
-
   auto timeout = session.request_timeout();
   if (!timeout) return tl::unexpected(timeout.error());
+  bool must_change = false;
+  if (!o.username.empty() && (!o.token.empty() || !o.token_file.empty()))
+    return usage_error("give --username or --token/--token-file, not both");
+  auto token = o.username.empty() ? token_of(o, session.options())
+                                  : token_by_password(*url, o.username, *timeout, must_change);
+  if (!token) return tl::unexpected(token.error());
   JsonApi api(ApiClient(*url, *token, *timeout));
   auto version = api.get(paths::kVersion);
   if (!version) {
@@ -104,6 +148,9 @@ Outcome<void> login(Session& session, const LoginOptions& o) {
     say("Logged in to " + url->text + " (Wharf " + text_of(*version, "version") + "); context \"" + name +
         "\" is now current" + (project.empty() ? "." : ", project \"" + project + "\"."));
   }
+  if (must_change)
+    std::cerr << "note: the password of \"" << o.username
+              << "\" was set by an administrator and must be changed: run `wharf password`\n";
   return {};
 }
 
@@ -161,10 +208,12 @@ void add_login_verbs(CLI::App& app, VerbRegistry& verbs) {
   auto* login_cmd = app.add_subcommand(
       "login",
       "Check a token against a server and save both as the current context (token read from stdin "
-      "unless --token or --token-file is given)");
+      "unless --token or --token-file is given); with --username, log in with a password (read from "
+      "stdin) and save an API token that expires in 30 days");
   login_cmd->add_option("--server", o->server, "Server URL, such as http://127.0.0.1:7070");
   login_cmd->add_option("--token", o->token, "API token (visible in the process list: prefer --token-file)");
   login_cmd->add_option("--token-file", o->token_file, "File whose first line is the token");
+  login_cmd->add_option("--username", o->username, "Log in as this user with a password instead of a token");
   login_cmd->add_option("--context", o->context, "Name of the context (default: the server's host:port)");
   login_cmd->add_option("--project", o->project, "Default project for this context");
   verbs.add(login_cmd, [o](Session& s) { return login(s, *o); });

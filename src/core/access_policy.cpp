@@ -43,7 +43,9 @@ AccessPolicy::Decision AccessPolicy::decide(std::string_view permission, std::st
   if (admin_ || info->scope == PermissionScope::kAuthenticated) return Decision::kAllow;
   if (info->scope == PermissionScope::kPlatform) return Decision::kDeny;
   if (project.empty()) {
-    // A list across projects: allowed when some grant has the permission; the handler filters.
+    // A list across projects: allowed when some grant has the permission; the handler filters. Anyone
+    // may list projects: a new user sees an empty list (the console's first page), not a refusal.
+    if (permission == "project.read") return Decision::kAllow;
     for (const auto& g : grants_)
       if (g.permissions.contains(std::string(permission))) return Decision::kAllow;
     return Decision::kDeny;

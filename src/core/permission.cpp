@@ -14,6 +14,8 @@ constexpr std::array kPermissions = {
     PermissionInfo{"image.read", kAuthenticated, "list repositories and tags of registries"},
     PermissionInfo{"watch.read", kAuthenticated, "watch changes (filtered to what the caller may read)"},
     PermissionInfo{"token.manage", kAuthenticated, "create, list and revoke one's own API tokens"},
+    PermissionInfo{"account.manage", kAuthenticated,
+                   "change one's own password and end one's console session"},
 
     PermissionInfo{"project.create", kPlatform, "create projects"},
     PermissionInfo{"cluster.create", kPlatform, "register clusters"},
@@ -52,6 +54,20 @@ constexpr std::array kPermissions = {
 };
 
 }  // namespace
+
+std::string_view to_string(PermissionScope scope) {
+  switch (scope) {
+    case kAuthenticated:
+      return "authenticated";
+    case kPlatform:
+      return "platform";
+    case kProject:
+      return "project";
+    case kEnvironment:
+      return "environment";
+  }
+  return "";
+}
 
 std::span<const PermissionInfo> all_permissions() {
   return kPermissions;

@@ -21,6 +21,9 @@ struct PermissionInfo {
   std::string_view description;
 };
 
+// "authenticated", "platform", "project" or "environment": the scope's name in the API.
+std::string_view to_string(PermissionScope scope);
+
 // Every permission Wharf knows, in a stable order. Routes may only declare these (a unit test checks
 // the route table against it), and custom roles are built from them.
 std::span<const PermissionInfo> all_permissions();

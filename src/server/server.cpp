@@ -11,13 +11,23 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "api/dispatcher.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "api/routes.h"
+#include "auth/authenticator.h"
 #include "auth/authorizer.h"
+#include "auth/directory.h"
+#include "auth/ldap_config.h"
+#include "auth/ldap_directory.h"
+#include "auth/login_limiter.h"
+#include "auth/login_service.h"
+#include "auth/password.h"
+#include "auth/session_manager.h"
 #include "auth/token_authenticator.h"
 #include "controller/release_controller.h"
 #include "events/event_bus.h"
@@ -81,6 +91,16 @@ int run_server(const ServerOptions& options) {
                  options.listen.c_str());
     return 2;
   }
+  // The LDAP settings are checked before anything starts: a mistake there is a bad command line.
+  std::optional<LdapOptions> ldap_options;
+  if (!options.ldap_config.empty()) {
+    auto loaded = load_ldap_config(options.ldap_config);
+    if (!loaded) {
+      std::fprintf(stderr, "wharf server: --ldap-config: %s\n", loaded.error().message.c_str());
+      return 2;
+    }
+    ldap_options = std::move(*loaded);
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
@@ -106,10 +126,48 @@ int run_server(const ServerOptions& options) {
     std::fprintf(stderr, "wharf server: %s\n", store.error().message.c_str());
     return 1;
   }
-  TokenAuthenticator auth(**store);
+  TokenAuthenticator auth(**store, store->get());
   if (auto s = auth.bootstrap(options.data_dir); !s) {
     std::fprintf(stderr, "wharf server: cannot set up the admin account: %s\n", s.error().message.c_str());
     return 1;
+  }
+  // Logins: local passwords (argon2id, at most two hashes at a time: 2 x 19 MiB of the 64 MiB budget),
+  // console sessions, and the company's LDAP directory when one is configured.
+  // The company's LDAP directory when --ldap-config names one; without it only local users log in.
+  std::unique_ptr<LdapDirectory> ldap;
+  std::jthread ldap_check;  // joined before `ldap` goes
+  if (ldap_options) {
+    ldap = std::make_unique<LdapDirectory>(std::move(*ldap_options));
+    // A first connection, off the start-up path: an unresponsive directory must not delay the server.
+    ldap_check = std::jthread([&ldap] {
+      if (auto s = ldap->check(); !s)
+        spdlog::warn("ldap: first connection failed, LDAP users cannot log in until it works: {}",
+                     s.error().message);
+      else
+        spdlog::info("ldap: connected to {}", ldap->options().url);
+    });
+  }
+  Directory* directory = ldap.get();
+  PasswordHasher hasher;
+  LoginLimiter login_limiter;
+  DirectoryGroups directory_groups(directory, ldap ? ldap->options().group_cache : std::chrono::seconds(60));
+  SessionManager sessions(**store);
+  LoginService logins(**store, **store, hasher, login_limiter, directory_groups);
+  Authenticator authenticator(auth, sessions, **store, directory_groups);
+  auto admin_password = logins.bootstrap_admin_password(options.data_dir, TokenAuthenticator::kAdminUser);
+  if (!admin_password) {
+    std::fprintf(stderr, "wharf server: cannot set the initial admin password: %s\n",
+                 admin_password.error().message.c_str());
+    return 1;
+  }
+  if (!admin_password->empty()) {
+    // Where it is, never what it is.
+    std::printf(
+        "wharf server: the initial password of \"%s\" is in %s; it must be changed at the first login\n",
+        TokenAuthenticator::kAdminUser, admin_password->c_str());
+    std::fflush(stdout);
+    spdlog::info("initial password of \"{}\" written to {}", TokenAuthenticator::kAdminUser,
+                 admin_password->string());
   }
 
   EventBus bus;
@@ -147,8 +205,11 @@ int run_server(const ServerOptions& options) {
   ctx.runtimes = &runtimes;
   ctx.images = images->get();
   ctx.kubernetes = &kubernetes_clusters;
+  ctx.login = &logins;
+  ctx.sessions = &sessions;
+  ctx.secrets = &*secrets;
   Authorizer authorizer(**store);
-  api::Dispatcher dispatcher(router, auth, authorizer, metrics, **store);
+  api::Dispatcher dispatcher(router, authenticator, authorizer, metrics, **store);
   api::HttpServerOptions http_options;
   http_options.address = host;
   http_options.port = port;

@@ -11,6 +11,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:7070";  // host:port; port 0 picks a free one (printed at start)
   std::string log_level = "info";
   int threads = 0;  // HTTP threads; 0 = one per core
+  // LDAP settings file (auth/ldap_config.h); empty: only local accounts log in.
+  std::string ldap_config;
 };
 
 // Runs until a termination signal; returns the process exit code (0 after a clean shutdown).

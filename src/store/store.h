@@ -20,6 +20,8 @@
 #include "core/app.h"
 #include "core/audit.h"
 #include "core/cluster.h"
+#include "core/config_draft.h"
+#include "core/config_version.h"
 #include "core/environment.h"
 #include "core/error.h"
 #include "core/instance.h"
@@ -61,6 +63,19 @@ struct ReleaseKey {
   std::string project, app, environment;
 
   auto operator<=>(const ReleaseKey&) const = default;
+};
+
+// Config is per app x environment too.
+using ConfigKey = ReleaseKey;
+
+// One item of a project's config drafts that matches a search.
+struct ConfigSearchHit {
+  std::string app, environment, key;
+  ConfigType type = ConfigType::kString;
+  bool secret = false;
+  std::vector<std::string> matched;  // where the text was found: "key", "value", "comment"
+  std::string comment;
+  std::string value;  // the first 200 bytes of a non-secret value; empty for secrets
 };
 
 class Store {
@@ -128,6 +143,33 @@ class Store {
   virtual Status replace_instances(const ReleaseKey& key, const std::string& cluster,
                                    const std::vector<Instance>& instances) = 0;
   virtual Result<std::vector<Instance>> list_instances(const ReleaseKey& key) = 0;
+
+  // Config of an app x environment (store/sqlite/sqlite_store_config.cpp). Secret values reach the store
+  // sealed (the API seals and unseals them): the store keeps, compares and copies them as opaque text and
+  // never searches them. The app and the environment must exist (`not_found`).
+  //
+  // The working copy. Before the first save: an empty draft based on the latest version, resource_version 0.
+  virtual Result<ConfigDraft> get_config_draft(const ConfigKey& key) = 0;
+  // Replaces the draft's items and base_version wholesale (items sorted by key, keys unique: `conflict`
+  // otherwise); draft.resource_version must equal the stored one (0 skips the check).
+  virtual Result<ConfigDraft> save_config_draft(const ConfigDraft& draft) = 0;
+  // Publishes the stored draft as version N+1 (N: the newest version, 0 when none) in one transaction:
+  // versions are numbered without gaps however many publish at once. `draft_resource_version` must equal
+  // the draft's (what the caller validated; 0 skips the check); a draft never saved is `invalid`. The
+  // draft stays as it was, now based on N+1.
+  virtual Result<ConfigVersion> publish_config(const ConfigKey& key, int64_t draft_resource_version,
+                                               const std::string& message, const std::string& author) = 0;
+  // One version with its items; `not_found` when it does not exist.
+  virtual Result<ConfigVersion> get_config_version(const ConfigKey& key, int64_t version) = 0;
+  // Newest first, without items.
+  virtual Result<Page<ConfigVersion>> list_config_versions(const ConfigKey& key,
+                                                           const ListOptions& options) = 0;
+  // The newest version's number, 0 when none was published.
+  virtual Result<int64_t> latest_config_version(const ConfigKey& key) = 0;
+  // Items of the project's drafts whose key, non-secret value or comment contains `text` (ASCII case
+  // insensitive), ordered by app, environment and key. A missing project is `not_found`.
+  virtual Result<Page<ConfigSearchHit>> search_config(const std::string& project, const std::string& text,
+                                                      const ListOptions& options) = 0;
 
   // Users and API tokens.
   virtual Result<User> create_user(const User& user) = 0;

@@ -184,6 +184,91 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_by_project ON audit_log (project, id);
 CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
 )sql",
+    // 3: local passwords (argon2id), where a user comes from, forced password change; console sessions.
+    R"sql(
+ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';  -- '' = no local password
+ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'local';    -- 'local' or 'ldap'
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,  -- SHA-256 of the cookie's secret
+  user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+  csrf_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  remote TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user);
+)sql",
+    // 4: the config centre: one draft (working copy) per app x environment and immutable numbered versions,
+    // items as rows (values of several MiB, searchable). Secret values are stored sealed (SecretBox).
+    R"sql(
+CREATE TABLE config_drafts (
+  project TEXT NOT NULL,
+  app TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  base_version INTEGER NOT NULL,  -- 0: nothing published yet
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  resource_version INTEGER NOT NULL,
+  PRIMARY KEY (project, app, environment),
+  FOREIGN KEY (project, app) REFERENCES apps (project, name) ON DELETE CASCADE,
+  FOREIGN KEY (project, environment) REFERENCES environments (project, name) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX config_drafts_by_environment ON config_drafts (project, environment);
+
+-- Rowid tables: values may be MiB large, which WITHOUT ROWID tables handle badly.
+CREATE TABLE config_draft_items (
+  id INTEGER PRIMARY KEY,
+  project TEXT NOT NULL,
+  app TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,  -- sealed ("wsb1:...") when secret
+  comment TEXT NOT NULL,
+  validation TEXT NOT NULL,  -- JSON {"regex","min","max"}; '' = none
+  secret INTEGER NOT NULL,
+  UNIQUE (project, app, environment, key),
+  FOREIGN KEY (project, app, environment) REFERENCES config_drafts (project, app, environment)
+    ON DELETE CASCADE
+);
+
+CREATE TABLE config_versions (
+  project TEXT NOT NULL,
+  app TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  item_count INTEGER NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  resource_version INTEGER NOT NULL,
+  PRIMARY KEY (project, app, environment, version),
+  FOREIGN KEY (project, app) REFERENCES apps (project, name) ON DELETE CASCADE,
+  FOREIGN KEY (project, environment) REFERENCES environments (project, name) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX config_versions_by_environment ON config_versions (project, environment);
+
+CREATE TABLE config_version_items (
+  id INTEGER PRIMARY KEY,
+  project TEXT NOT NULL,
+  app TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  validation TEXT NOT NULL,
+  secret INTEGER NOT NULL,
+  UNIQUE (project, app, environment, version, key),
+  FOREIGN KEY (project, app, environment, version)
+    REFERENCES config_versions (project, app, environment, version) ON DELETE CASCADE
+);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

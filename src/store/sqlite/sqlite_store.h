@@ -23,13 +23,14 @@
 #include <string>
 #include <vector>
 
+#include "store/credential_store.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/spec_cache.h"
 #include "store/store.h"
 
 namespace wharf {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public CredentialStore {
  public:
   // The newest schema version this binary knows (the number of migrations).
   static int schema_version();
@@ -79,6 +80,17 @@ class SqliteStore final : public Store {
                            const std::vector<Instance>& instances) override;
   Result<std::vector<Instance>> list_instances(const ReleaseKey& key) override;
 
+  // Config (sqlite_store_config.cpp).
+  Result<ConfigDraft> get_config_draft(const ConfigKey& key) override;
+  Result<ConfigDraft> save_config_draft(const ConfigDraft& draft) override;
+  Result<ConfigVersion> publish_config(const ConfigKey& key, int64_t draft_resource_version,
+                                       const std::string& message, const std::string& author) override;
+  Result<ConfigVersion> get_config_version(const ConfigKey& key, int64_t version) override;
+  Result<Page<ConfigVersion>> list_config_versions(const ConfigKey& key, const ListOptions& options) override;
+  Result<int64_t> latest_config_version(const ConfigKey& key) override;
+  Result<Page<ConfigSearchHit>> search_config(const std::string& project, const std::string& text,
+                                              const ListOptions& options) override;
+
   Result<User> create_user(const User& user) override;
   Result<User> get_user(const std::string& name) override;
   Result<ApiToken> create_token(const ApiToken& token) override;
@@ -99,6 +111,22 @@ class SqliteStore final : public Store {
 
   Status append_audit(const AuditRecord& record) override;
   Result<Page<AuditRecord>> list_audit(const AuditQuery& query, const ListOptions& options) override;
+
+  // CredentialStore (sqlite_store_credentials.cpp).
+  Result<Credentials> get_credentials(const std::string& user) override;
+  Result<User> create_local_user(const User& user, const std::string& password_hash,
+                                 bool must_change_password) override;
+  Status set_password(const std::string& user, const std::string& password_hash,
+                      bool must_change_password) override;
+  Result<User> upsert_directory_user(const std::string& user, const std::string& display_name) override;
+  Status create_session(const SessionRecord& session) override;
+  Result<SessionRecord> find_session(const std::string& id_hash) override;
+  Status touch_session(const std::string& id_hash, const std::string& last_seen_at) override;
+  Status delete_session(const std::string& id_hash) override;
+  Result<int> delete_sessions_of(const std::string& user, const std::string& keep_id_hash) override;
+  Result<int> purge_sessions(const std::string& now, const std::string& idle_before) override;
+  Result<std::vector<ApiToken>> list_tokens(const std::string& user) override;
+  Result<ApiToken> delete_token(const std::string& user, const std::string& id) override;
 
  private:
   // A reader connection on loan from the pool; returned to it on destruction.
@@ -124,6 +152,10 @@ class SqliteStore final : public Store {
   // store-wide resource version to `version`; commits when it succeeds, rolls back when it fails.
   template <class Fn>
   auto write(Fn&& fn) -> decltype(fn(std::declval<sqlite::Database&>(), int64_t{}, std::string{}));
+  // Runs `fn(db)` in a write transaction that neither bumps the resource version nor carries an audit
+  // record: bookkeeping that is not a change of any resource (console sessions).
+  template <class Fn>
+  auto write_unversioned(Fn&& fn) -> decltype(fn(std::declval<sqlite::Database&>()));
 
   // The bodies of create_release and update_release_status, inside a write transaction.
   Result<Release> insert_release(sqlite::Database& db, int64_t version, const std::string& now,

@@ -215,4 +215,16 @@ auto SqliteStore::write(Fn&& fn)
   return result;
 }
 
+template <class Fn>
+auto SqliteStore::write_unversioned(Fn&& fn) -> decltype(fn(std::declval<sqlite::Database&>())) {
+  std::lock_guard lock(write_mu_);
+  sqlite::Database& db = *writer_;
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) return fail(std::move(tx.error()));
+  auto result = fn(db);
+  if (!result) return result;
+  if (auto s = tx->commit(); !s) return fail(std::move(s.error()));
+  return result;
+}
+
 }  // namespace wharf

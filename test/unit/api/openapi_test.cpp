@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "api/api_context.h"
+#include "api/openapi.h"
 #include "api/routes.h"
 #include "auth/token_authenticator.h"
 #include "core/permission.h"
@@ -79,7 +81,8 @@ TEST(OpenApi, EveryPathParameterIsDeclared) {
 TEST(OpenApi, RoutesOutsideApiV1ArePublicAndInsideNeedAPermission) {
   Fixture f;
   for (const auto& r : f.router.routes()) {
-    bool v1 = r.pattern.starts_with("/api/v1/");
+    // Logging in is the one /api/v1 call made before the caller has credentials.
+    bool v1 = r.pattern.starts_with("/api/v1/") && !(r.method == "POST" && r.pattern == "/api/v1/login");
     EXPECT_EQ(r.permission == kPublic, !v1) << r.method << " " << r.pattern;
   }
 }
@@ -95,6 +98,66 @@ TEST(OpenApi, EveryRoutePermissionIsAKnownOne) {
       EXPECT_NE(r.pattern.find("{env}"), std::string::npos) << r.method << " " << r.pattern;
     }
   }
+}
+
+// The document the server serves carries, on every operation, the permission and scope of its route,
+// taken from the router's table at serve time (the isolation matrix test reads them from there).
+TEST(OpenApi, ServedDocumentNamesEachOperationsPermissionAndScope) {
+  Fixture f;
+  auto match = f.router.match("GET", "/api/v1/openapi.json");
+  ASSERT_NE(match.route, nullptr);
+  HttpRequest request;
+  request.method = "GET";
+  request.path = "/api/v1/openapi.json";
+  auto response = match.route->handler(request, Identity{});
+  ASSERT_TRUE(response.has_value());
+  ASSERT_EQ(response->status, 200);
+  auto doc = nlohmann::json::parse(response->body);
+
+  std::map<std::string, const Route*> routed;
+  for (const auto& r : f.router.routes()) routed[lower(r.method) + " " + r.pattern] = &r;
+  size_t operations = 0;
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) {
+      ++operations;
+      const std::string key = method + " " + path;
+      ASSERT_TRUE(op.contains("x-wharf-permission")) << key;
+      ASSERT_TRUE(op.contains("x-wharf-scope")) << key;
+      auto it = routed.find(key);
+      ASSERT_NE(it, routed.end()) << "served but not routed: " << key;
+      EXPECT_EQ(op["x-wharf-permission"], it->second->permission) << key;
+      std::string scope = "public";
+      if (it->second->permission != kPublic)
+        scope = std::string(to_string(find_permission(it->second->permission)->scope));
+      EXPECT_EQ(op["x-wharf-scope"], scope) << key;
+    }
+  }
+  EXPECT_EQ(operations, f.router.routes().size());
+  // The rest of the document is the embedded one.
+  auto embedded = nlohmann::json::parse(embedded_openapi_json());
+  EXPECT_EQ(doc["components"], embedded["components"]);
+  EXPECT_EQ(doc["paths"]["/api/v1/projects"]["get"]["summary"],
+            embedded["paths"]["/api/v1/projects"]["get"]["summary"]);
+}
+
+// A route the embedded document forgot still appears in the served one, annotated.
+TEST(OpenApi, AnnotationAddsRoutesTheDocumentLacks) {
+  Router router;
+  router.add(
+      {"GET", "/api/v1/projects/{project}/gadgets", "app.read", "List gadgets",
+       [](HttpRequest&, const Identity&) -> Result<HttpResponse> { return HttpResponse::text(200, ""); }});
+  router.add(
+      {"GET", "/healthz", std::string(kPublic), "Liveness",
+       [](HttpRequest&, const Identity&) -> Result<HttpResponse> { return HttpResponse::text(200, ""); }});
+  auto doc = nlohmann::json::parse(
+      annotated_openapi(R"({"openapi":"3.0.3","paths":{"/healthz":{"get":{"summary":"up"}}}})", router));
+  EXPECT_EQ(doc["paths"]["/healthz"]["get"]["summary"], "up");
+  EXPECT_EQ(doc["paths"]["/healthz"]["get"]["x-wharf-permission"], "public");
+  EXPECT_EQ(doc["paths"]["/healthz"]["get"]["x-wharf-scope"], "public");
+  const auto& gadgets = doc["paths"]["/api/v1/projects/{project}/gadgets"]["get"];
+  EXPECT_EQ(gadgets["summary"], "List gadgets");
+  EXPECT_EQ(gadgets["x-wharf-permission"], "app.read");
+  EXPECT_EQ(gadgets["x-wharf-scope"], "project");
 }
 
 }  // namespace

@@ -141,7 +141,9 @@ TEST(AccessPolicy, ListsAcrossProjectsNeedTheRightSomewhere) {
   auto viewer = policy_of("v", {}, {bind("shop", "v", "viewer")});
   EXPECT_TRUE(viewer.allows("project.read", "", ""));
   auto nobody = policy_of("n", {}, {});
-  EXPECT_FALSE(nobody.allows("project.read", "", ""));
+  EXPECT_TRUE(nobody.allows("project.read", "", ""));  // an empty list, filtered by the handler
+  EXPECT_FALSE(nobody.allows("app.read", "", ""));
+  EXPECT_EQ(nobody.decide("project.read", "shop", ""), AccessPolicy::Decision::kHidden);
   EXPECT_TRUE(nobody.allows("watch.read", "", ""));  // authenticated; the stream filters
 }
 
