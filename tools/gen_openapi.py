@@ -356,6 +356,21 @@ paths["/api/v1/users/{user}/tokens"]["get"] = op("A user's API tokens (never the
                                                  params=("user",), errors=(401, 403, 404))
 paths["/api/v1/users/{user}/tokens/{token}"] = {"delete": op("Revoke a user's API token", 204, NO_BODY,
                                                              params=("user", "token"), errors=(401, 403, 404))}
+paths["/api/v1/users/{user}"] = {
+    "get": op("One user", 200, ref("User"), params=("user",), errors=(401, 403, 404)),
+    "patch": op("Change a user's display name or administrator flag", 200, ref("User"), ref("UserPatch"),
+                params=("user",), errors=(400, 401, 403, 404, 409)),
+    "delete": op("Delete a user: their tokens, sessions and project memberships end at once", 200,
+                 {"type": "object", "properties": {"name": {"type": "string"}}}, params=("user",),
+                 errors=(401, 403, 404, 409))}
+schemas["UserPatch"] = {"type": "object", "properties": {
+    "displayName": {"type": "string"}, "admin": {"type": "boolean"}}}
+paths["/api/v1/groups"] = {"get": op(
+    "Directory groups that project memberships name, with those memberships", 200,
+    {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {
+        "type": "object", "properties": {"name": {"type": "string"},
+                                         "memberships": {"type": "array", "items": ref("Member")}}}}}},
+    errors=(401, 403))}
 schemas["Error"]["properties"]["error"]["properties"]["code"]["enum"] += ["csrf", "password_change_required",
                                                                          "rate_limited"]
 

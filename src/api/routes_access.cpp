@@ -356,6 +356,63 @@ void add_access_routes(Router& router, ApiContext& ctx) {
                 if (!created) return tl::unexpected(created.error());
                 return HttpResponse::json(201, encode(*created).dump());
               }});
+  router.add({"GET", "/api/v1/users/{user}", "user.manage", "One user",
+              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                auto user = ctx.store.get_user(req.param("user"));
+                if (!user) return tl::unexpected(user.error());
+                return HttpResponse::json(200, encode(*user).dump());
+              }});
+  router.add(
+      {"PATCH", "/api/v1/users/{user}", "user.manage", "Change a user's display name or administrator flag",
+       [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+         auto body = body_object(req);
+         if (!body) return tl::unexpected(body.error());
+         if (auto s = only_fields(*body, {"displayName", "admin"}); !s) return tl::unexpected(s.error());
+         auto user = ctx.store.get_user(req.param("user"));
+         if (!user) return tl::unexpected(user.error());
+         if (body->contains("displayName")) {
+           auto display = string_field(*body, "displayName", false);
+           if (!display) return tl::unexpected(display.error());
+           user->display_name = *display;
+         }
+         if (auto a = body->find("admin"); a != body->end()) {
+           if (!a->is_boolean()) return fail(Error::invalid("admin", "admin must be true or false"));
+           // Nobody locks the platform out of administration by accident.
+           if (!a->get<bool>() && (user->name == TokenAuthenticator::kAdminUser || user->name == who.user))
+             return fail(
+                 Error::conflict("the built-in admin, and you yourself, stay administrators; "
+                                 "another administrator can change your flag",
+                                 "admin"));
+           user->admin = a->get<bool>();
+         }
+         auto updated = ctx.store.update_user(*user);
+         if (!updated) return tl::unexpected(updated.error());
+         ctx.auth.forget_user(updated->name);
+         return HttpResponse::json(200, encode(*updated).dump());
+       }});
+  router.add({"DELETE", "/api/v1/users/{user}", "user.manage",
+              "Delete a user: their tokens, sessions and project memberships end at once",
+              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+                const std::string name = req.param("user");
+                if (name == TokenAuthenticator::kAdminUser || name == who.user)
+                  return fail(Error::conflict("the built-in admin and your own account cannot be deleted"));
+                if (auto s = ctx.store.delete_user(name); !s) return tl::unexpected(s.error());
+                ctx.auth.forget_user(name);
+                return HttpResponse::json(200, json{{"name", name}}.dump());
+              }});
+  router.add({"GET", "/api/v1/groups", "user.manage",
+              "Directory groups that project memberships name, with those memberships",
+              [&ctx](HttpRequest&, const Identity&) -> Result<HttpResponse> {
+                auto bindings = ctx.store.group_bindings();
+                if (!bindings) return tl::unexpected(bindings.error());
+                json items = json::array();
+                for (const auto& b : *bindings) {
+                  if (items.empty() || items.back()["name"] != b.subject)
+                    items.push_back(json{{"name", b.subject}, {"memberships", json::array()}});
+                  items.back()["memberships"].push_back(encode(b));
+                }
+                return HttpResponse::json(200, json{{"items", items}}.dump());
+              }});
   router.add({"POST", "/api/v1/users/{user}/tokens", "user.manage",
               "Issue an API token for a user; the secret is in this response only",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {

@@ -1,4 +1,5 @@
-#include <set>
+#include <map>
+#include <string_view>
 
 #include "api/handler_support.h"
 #include "api/routes.h"
@@ -7,7 +8,15 @@
 namespace wharf::api {
 namespace {
 
-const std::set<std::string> kKinds = {"project", "environment", "cluster", "app", "release", "instance"};
+// Every kind of event, with the permission that reading such objects through the API needs.
+const std::map<std::string, std::string, std::less<>> kKinds = {
+    {"project", "project.read"}, {"environment", "environment.read"}, {"cluster", "cluster.read"},
+    {"app", "app.read"},         {"release", "release.read"},         {"instance", "instance.read"}};
+
+std::string_view read_permission_of(std::string_view kind) {
+  auto it = kKinds.find(kind);
+  return it == kKinds.end() ? std::string_view() : std::string_view(it->second);
+}
 
 // Server-Sent Events over one bus subscription: one "data:" JSON object per change.
 class WatchStream : public ResponseStream {
@@ -54,8 +63,14 @@ void add_watch_routes(Router& router, ApiContext& ctx) {
               [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
                 Subscription::Filter filter;
                 if (!who.access->is_platform_admin()) {
-                  auto mine = who.access->projects();
-                  filter.visible_projects.emplace(mine.begin(), mine.end());
+                  // Each event only to whoever may read it: hidden projects drop out, and so do kinds
+                  // (or environments) the caller's roles do not let them read. Events of no project
+                  // (clusters) pass. The policy is the one of the moment the watch started.
+                  filter.allow = [policy = who.access](const Event& e) {
+                    if (e.project.empty()) return true;
+                    auto permission = read_permission_of(e.kind);
+                    return !permission.empty() && policy->allows(permission, e.project, environment_of(e));
+                  };
                 }
                 if (auto project = req.q("project"); project && !project->empty()) {
                   if (!who.access->sees_project(*project))

@@ -107,4 +107,9 @@ Status TokenAuthenticator::revoke(const std::string& user, const std::string& id
   return {};
 }
 
+void TokenAuthenticator::forget_user(const std::string& user) {
+  std::lock_guard lock(mu_);
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.identity.user == user; });
+}
+
 }  // namespace wharf

@@ -51,6 +51,9 @@ class TokenAuthenticator {
   // Deletes the token `id` of `user` and forgets it in this process's cache at once (another process
   // serving the same store would notice within kCacheTtl). `not_found` when the user has no such token.
   Status revoke(const std::string& user, const std::string& id);
+  // Forgets every cached token of `user` (after the user was deleted or changed), so the next request
+  // reads the store again.
+  void forget_user(const std::string& user);
 
  private:
   struct Cached {

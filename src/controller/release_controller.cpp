@@ -93,7 +93,7 @@ Result<bool> ReleaseController::reconcile_release(const Release& release, Pass p
       continue;
     }
     any_driver = true;
-    Workload workload{key, cluster, env->ns, release};
+    Workload workload{key, cluster, env->ns, release, nullptr};
     if (!finished || pass == Pass::kResync) {
       if (auto applied = runtime->apply(workload); !applied) {
         rollout.status = applied.error().code == ErrorCode::kUnavailable ? ReleaseStatus::kProgressing

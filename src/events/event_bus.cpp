@@ -12,11 +12,20 @@ void Subscription::set_notify(std::function<void()> notify) {
   notify_ = std::move(notify);
 }
 
+std::string_view environment_of(const Event& e) {
+  if (e.kind != "release" && e.kind != "instance") return {};
+  std::string_view name = e.name;
+  auto first = name.find('/');
+  if (first == std::string_view::npos) return {};
+  auto second = name.find('/', first + 1);
+  return name.substr(first + 1,
+                     second == std::string_view::npos ? std::string_view::npos : second - first - 1);
+}
+
 bool Subscription::matches(const Event& e) const {
   if (!filter_.project.empty() && e.project != filter_.project) return false;
-  if (filter_.visible_projects && !e.project.empty() && !filter_.visible_projects->contains(e.project))
-    return false;
-  return filter_.kinds.empty() || filter_.kinds.contains(e.kind);
+  if (!filter_.kinds.empty() && !filter_.kinds.contains(e.kind)) return false;
+  return !filter_.allow || filter_.allow(e);
 }
 
 void Subscription::push(const Event& e) {

@@ -10,9 +10,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wharf {
@@ -21,10 +21,13 @@ struct Event {
   std::string type;  // ADDED, MODIFIED, DELETED
   std::string kind;  // project, environment, app, release, instance, cluster
   std::string project;
-  std::string name;  // object name; for releases "app/environment/revision"
+  std::string name;  // object name; for releases "app/environment/revision", instances "app/environment/name"
   int64_t resource_version = 0;
   std::string object_json;  // the object as the API returns it
 };
+
+// The environment a release or instance event belongs to (from its name); empty for other kinds.
+std::string_view environment_of(const Event& e);
 
 class EventBus;
 
@@ -34,9 +37,9 @@ class Subscription {
   struct Filter {
     std::string project;          // empty: all projects
     std::set<std::string> kinds;  // empty: all kinds
-    // Set for callers who see only some projects: events of other projects are dropped (events of no
-    // project, such as clusters, pass). A snapshot taken when the watch starts.
-    std::optional<std::set<std::string>> visible_projects;
+    // Set for callers who may see only some events (what their roles let them read); called on the
+    // publishing thread, so it must be cheap and thread-safe. Empty: every event.
+    std::function<bool(const Event&)> allow;
   };
 
   Subscription(Filter filter, size_t capacity);

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/config_version.h"
 #include "core/error.h"
 #include "core/instance.h"
 #include "core/release.h"
@@ -32,6 +33,10 @@ struct Workload {
   std::string cluster;
   std::string ns;  // namespace (Kubernetes) or equivalent grouping
   Release release;
+  // The release's config version (release.config_version) with secret values in plaintext, for the
+  // driver to deliver: file items under the app's config mount, scalar items as environment variables.
+  // Null when the release has no config version. Versions are immutable: drivers may cache by number.
+  std::shared_ptr<const ConfigVersion> config;
 };
 
 struct WorkloadStatus {

@@ -175,6 +175,11 @@ class Store {
   virtual Result<User> create_user(const User& user) = 0;
   virtual Result<User> get_user(const std::string& name) = 0;
   virtual Result<Page<User>> list_users(const ListOptions& options) = 0;
+  // Versioned. Sets the display name and the administrator flag of an existing user; `not_found`.
+  virtual Result<User> update_user(const User& user) = 0;
+  // Versioned. Deletes a user together with their tokens, sessions and the bindings that name them (one
+  // transaction: nothing of theirs keeps working); `not_found`. The audit log keeps their records.
+  virtual Status delete_user(const std::string& name) = 0;
   virtual Result<ApiToken> create_token(const ApiToken& token) = 0;
   // `not_found` when no token has this hash (or it has expired).
   virtual Result<ApiToken> find_token_by_hash(const std::string& hash) = 0;
@@ -194,6 +199,8 @@ class Store {
   virtual Result<RoleBinding> create_binding(const RoleBinding& binding) = 0;
   virtual Result<std::vector<RoleBinding>> list_bindings(const std::string& project) = 0;
   virtual Status delete_binding(const std::string& project, int64_t id) = 0;
+  // Every binding of a group subject, across projects, ordered by group, project and id: the groups API.
+  virtual Result<std::vector<RoleBinding>> group_bindings() = 0;
   // Every binding naming `user` or one of `groups`, across projects: what authorisation needs.
   virtual Result<std::vector<RoleBinding>> bindings_of(const std::string& user,
                                                        const std::vector<std::string>& groups) = 0;

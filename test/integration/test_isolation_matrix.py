@@ -254,6 +254,11 @@ def run_cell(world, cell):
         name = m.group(1)
         if name == "env":
             return env
+        if method == "DELETE" and pattern == "/api/v1/users/{user}":
+            # DELETE really deletes: each cell gets a user of its own.
+            spare = f"spare-user-{next(world.spares)}"
+            world.server.ok("POST", "/api/v1/users", {"name": spare}, 201)
+            return spare
         return world.param_value(name, project)
 
     path = re.sub(r"\{([A-Za-z]+)\}", fill, pattern) + query_for(method, pattern)
@@ -384,3 +389,28 @@ def test_foreign_names_stay_out_of_lists_me_and_watch(server):
         pass
     conn.close()
     assert b"data:" not in got, got
+
+
+def test_watch_sends_only_the_kinds_the_callers_role_reads(server):
+    """A role that reads apps but not releases gets app events and none of the releases'."""
+    server.ok("POST", "/api/v1/projects", {"name": "shop"}, 201)
+    server.ok("POST", "/api/v1/projects/shop/environments", {"name": "dev", "clusters": ["local"]}, 201)
+    server.ok("POST", "/api/v1/roles", {"name": "app-reader", "permissions": ["project.read", "app.read"]}, 201)
+    server.ok("POST", "/api/v1/users", {"name": "rita"}, 201)
+    server.ok("POST", "/api/v1/projects/shop/members", {"kind": "user", "subject": "rita", "role": "app-reader"}, 201)
+    token = server.ok("POST", "/api/v1/users/rita/tokens", {"name": "t"}, 201)["token"]
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", "/api/v1/watch", headers={"Authorization": f"Bearer {token}"})
+    resp = conn.getresponse()
+    assert resp.status == 200 and resp.readline().startswith(b": watching")
+    server.ok("POST", "/api/v1/projects/shop/apps", app_spec("web"), 201)
+    server.ok("POST", "/api/v1/projects/shop/apps/web/environments/dev/deploy", {"message": "hidden"}, 202)
+    server.ok("POST", "/api/v1/projects/shop/apps", app_spec("marker"), 201)
+    seen = b""
+    while b'"marker"' not in seen:
+        line = resp.readline()
+        assert line, "the watch ended before the marker arrived"
+        seen += line
+    conn.close()
+    kinds = re.findall(rb"^event: (\w+)$", seen, re.M)
+    assert kinds == [b"app", b"app"], seen

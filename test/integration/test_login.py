@@ -302,3 +302,34 @@ def test_cli_login_with_username_and_password(server, tmp_path):
     cli.ok("token", "revoke", scripts[0]["id"])
     wait_until(lambda: server.request("GET", "/api/v1/me", token=secret).status == 401, timeout=10,
                message="revoked token refused")
+
+
+def test_deleted_user_loses_tokens_sessions_and_memberships_at_once(server):
+    server.ok("POST", "/api/v1/projects", {"name": "shop"}, 201)
+    server.ok("POST", "/api/v1/users", {"name": "carol", "password": "correct horse battery"}, 201)
+    member = server.ok("POST", "/api/v1/projects/shop/members", {"kind": "user", "subject": "carol", "role": "viewer"}, 201)
+    server.ok("POST", "/api/v1/projects/shop/members", {"kind": "group", "subject": "shop-devs", "role": "developer"}, 201)
+    token = server.ok("POST", "/api/v1/users/carol/tokens", {"name": "ci"}, 201)["token"]
+    assert server.request("GET", "/api/v1/projects/shop", token=token).status == 200  # cached as valid
+
+    groups = server.ok("GET", "/api/v1/groups")["items"]
+    assert [(g["name"], [m["role"] for m in g["memberships"]]) for g in groups] == [("shop-devs", ["developer"])]
+    assert server.request("GET", "/api/v1/groups", token=token).status == 403
+
+    changed = server.ok("PATCH", "/api/v1/users/carol", {"displayName": "Carol C."})
+    assert changed["displayName"] == "Carol C." and changed["admin"] is False
+    assert server.ok("GET", "/api/v1/users/carol")["displayName"] == "Carol C."
+    r = server.request("PATCH", "/api/v1/users/admin", {"admin": False})
+    assert r.status == 409 and r.error["field"] == "admin"
+    assert server.request("DELETE", "/api/v1/users/admin").status == 409
+
+    server.ok("DELETE", "/api/v1/users/carol")
+    # No cache keeps the token alive, and the membership went with the user.
+    r = server.request("GET", "/api/v1/projects/shop", token=token)
+    assert r.status == 401, r
+    members = server.ok("GET", "/api/v1/projects/shop/members")["items"]
+    assert member["id"] not in [m["id"] for m in members] and [m["subject"] for m in members] == ["shop-devs"]
+    assert server.request("GET", "/api/v1/users/carol").status == 404
+    assert server.request("DELETE", "/api/v1/users/carol").status == 404
+    audit = server.ok("GET", "/api/v1/audit?user=admin")["items"]
+    assert any(a["method"] == "DELETE" and a["target"] == "/api/v1/users/carol" for a in audit), audit[:3]

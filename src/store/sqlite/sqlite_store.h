@@ -96,6 +96,9 @@ class SqliteStore final : public Store, public CredentialStore {
   Result<ApiToken> create_token(const ApiToken& token) override;
   Result<ApiToken> find_token_by_hash(const std::string& hash) override;
   Result<Page<User>> list_users(const ListOptions& options) override;
+  Result<User> update_user(const User& user) override;
+  Status delete_user(const std::string& name) override;
+  Result<std::vector<RoleBinding>> group_bindings() override;
 
   Result<Role> create_role(const Role& role) override;
   Result<Role> get_role(const std::string& name) override;

@@ -86,6 +86,40 @@ Result<Page<User>> SqliteStore::list_users(const ListOptions& options) {
       [](const User& u) { return name_token(u.name); });
 }
 
+Result<User> SqliteStore::update_user(const User& user) {
+  return write([&](Database& db, int64_t version, const std::string&) -> Result<User> {
+    auto st = db.prepare(
+        "UPDATE users SET display_name = ?, admin = ?, resource_version = ? WHERE name = ? "
+        "RETURNING name, display_name, admin, created_at");
+    if (!st) return fail(std::move(st.error()));
+    st->bind_all(user.display_name, user.admin, version, user.name);
+    return one_row<User>(
+        *st,
+        [](const Statement& s) -> Result<User> {
+          return User{s.text(0), s.text(1), s.boolean(2), s.text(3)};
+        },
+        "user " + in_quotes(user.name) + " does not exist");
+  });
+}
+
+Status SqliteStore::delete_user(const std::string& name) {
+  return write([&](Database& db, int64_t, const std::string&) -> Status {
+    // Tokens and sessions go with the row (ON DELETE CASCADE); bindings name subjects, not rows.
+    {
+      auto del = db.prepare("DELETE FROM users WHERE name = ? RETURNING name");
+      if (!del) return fail(std::move(del.error()));
+      del->bind_all(name);
+      auto row = del->step();
+      if (!row) return fail(std::move(row.error()));
+      if (!*row) return fail(Error::not_found("user " + in_quotes(name) + " does not exist"));
+    }
+    auto unbind = db.prepare("DELETE FROM role_bindings WHERE subject_kind = 'user' AND subject = ?");
+    if (!unbind) return fail(std::move(unbind.error()));
+    unbind->bind_all(name);
+    return unbind->run();
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Roles
 
@@ -229,6 +263,15 @@ Status SqliteStore::delete_binding(const std::string& project, int64_t id) {
                                    in_quotes(project)));
     return {};
   });
+}
+
+Result<std::vector<RoleBinding>> SqliteStore::group_bindings() {
+  auto db = reader();
+  if (!db) return fail(std::move(db.error()));
+  auto st = (*db)->prepare(std::string("SELECT ") + kBindingColumns +
+                           " FROM role_bindings WHERE subject_kind = 'group' ORDER BY subject, project, id");
+  if (!st) return fail(std::move(st.error()));
+  return collect_all<RoleBinding>(*st, read_binding);
 }
 
 Result<std::vector<RoleBinding>> SqliteStore::bindings_of(const std::string& user,

@@ -122,7 +122,7 @@ TEST_F(ReleaseControllerTest, WithoutADriverReleasesStayPendingAndSayWhy) {
 TEST_F(ReleaseControllerTest, ProgressesThenSucceedsAndWritesInstances) {
   runtimes_.set("local", &runtime_);
   ReleaseController c(*store_, runtimes_, bus_);
-  auto sub = bus_.subscribe({"shop", {"release"}, std::nullopt});
+  auto sub = bus_.subscribe({"shop", {"release"}, nullptr});
   deploy("127.0.0.1:5000/shop/web:2");
 
   runtime_.ready = 1;
@@ -341,7 +341,7 @@ TEST_F(ReleaseControllerTest, WakeRunsAPassOnTheThread) {
   runtime_.ready = 3;
   ReleaseController c(*store_, runtimes_, bus_);
   c.start(std::chrono::hours(1), std::chrono::hours(1));
-  auto sub = bus_.subscribe({"shop", {"release"}, std::nullopt});
+  auto sub = bus_.subscribe({"shop", {"release"}, nullptr});
   std::mutex mu;
   std::condition_variable cv;
   bool notified = false;

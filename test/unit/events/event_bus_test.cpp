@@ -14,7 +14,7 @@ Event ev(std::string kind, std::string project, int64_t rv) {
 TEST(EventBus, FiltersByProjectAndKind) {
   EventBus bus;
   auto all = bus.subscribe({});
-  auto shop_apps = bus.subscribe({"shop", {"app"}, std::nullopt});
+  auto shop_apps = bus.subscribe({"shop", {"app"}, nullptr});
   bus.publish(ev("app", "shop", 1));
   bus.publish(ev("release", "shop", 2));
   bus.publish(ev("app", "other", 3));
@@ -26,9 +26,9 @@ TEST(EventBus, FiltersByProjectAndKind) {
   EXPECT_EQ(b[0].resource_version, 1);
 }
 
-TEST(EventBus, VisibleProjectsHideOthersButPassProjectlessEvents) {
+TEST(EventBus, AllowPredicateDropsWhatTheWatcherMayNotRead) {
   EventBus bus;
-  auto sub = bus.subscribe({"", {}, std::set<std::string>{"shop"}});
+  auto sub = bus.subscribe({"", {}, [](const Event& e) { return e.project.empty() || e.project == "shop"; }});
   bus.publish(ev("app", "shop", 1));
   bus.publish(ev("app", "secret", 2));
   bus.publish(ev("cluster", "", 3));
@@ -37,6 +37,13 @@ TEST(EventBus, VisibleProjectsHideOthersButPassProjectlessEvents) {
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].resource_version, 1);
   EXPECT_EQ(got[1].resource_version, 3);
+}
+
+TEST(EventBus, EnvironmentOfReleaseAndInstanceEvents) {
+  EXPECT_EQ(environment_of(Event{"ADDED", "release", "shop", "web/prod/3", 1, "{}"}), "prod");
+  EXPECT_EQ(environment_of(Event{"MODIFIED", "instance", "shop", "web/dev/web-x1", 1, "{}"}), "dev");
+  EXPECT_EQ(environment_of(Event{"ADDED", "app", "shop", "web", 1, "{}"}), "");
+  EXPECT_EQ(environment_of(Event{"ADDED", "release", "shop", "broken", 1, "{}"}), "");
 }
 
 TEST(EventBus, SlowSubscriberIsClosedNotBlocking) {

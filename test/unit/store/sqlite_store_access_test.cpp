@@ -55,6 +55,32 @@ TEST_F(AccessTest, RolesRoundTripWithVersionsAndRefuseDeletionWhileGranted) {
   EXPECT_EQ(store_->get_role("nope").error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(AccessTest, DeletingAUserTakesTokensAndUserBindingsButNotGroupsOrOthers) {
+  ASSERT_TRUE(store_->create_user(User{"alice", "Alice", false, ""}));
+  ASSERT_TRUE(store_->create_user(User{"bob", "Bob", false, ""}));
+  ASSERT_TRUE(store_->create_token(ApiToken{"t1", "alice", "ci", "hash-1", "", ""}));
+  ASSERT_TRUE(store_->create_binding(binding("shop", "alice", "developer")));
+  ASSERT_TRUE(store_->create_binding(binding("bank", "bob", "viewer")));
+  ASSERT_TRUE(store_->create_binding(binding("shop", "alice", "viewer", SubjectKind::kGroup)));
+
+  auto changed = store_->update_user(User{"alice", "Alice A.", true, ""});
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_TRUE(changed->admin);
+  EXPECT_EQ(store_->get_user("alice")->display_name, "Alice A.");
+
+  ASSERT_TRUE(store_->delete_user("alice"));
+  EXPECT_EQ(store_->get_user("alice").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->find_token_by_hash("hash-1").error().code, ErrorCode::kNotFound);
+  auto left = store_->bindings_of("alice", {"alice"});
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 1u);  // the group of the same name is another subject
+  EXPECT_EQ((*left)[0].subject_kind, SubjectKind::kGroup);
+  EXPECT_EQ(store_->bindings_of("bob", {})->size(), 1u);
+  EXPECT_EQ(store_->group_bindings()->size(), 1u);
+  EXPECT_EQ(store_->delete_user("alice").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->update_user(User{"alice", "", false, ""}).error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(AccessTest, BindingsPerProjectAndPerSubject) {
   auto a = store_->create_binding(binding("shop", "alice", "developer", SubjectKind::kUser, {"dev", "test"}));
   ASSERT_TRUE(a) << a.error().message;
