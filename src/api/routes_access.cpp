@@ -11,6 +11,7 @@
 #include "core/names.h"
 #include "core/permission.h"
 #include "util/clock.h"
+#include "util/duration.h"
 
 namespace wharf::api {
 namespace {
@@ -97,35 +98,6 @@ Result<Role> role_from(const json& body, const std::string& name) {
   return role;
 }
 
-// A token's lifetime: "3600s", "90m", "12h", "30d" (positive, at most ten years).
-std::optional<std::chrono::seconds> ttl_seconds(const std::string& text) {
-  if (text.size() < 2 || text.size() > 12) return std::nullopt;
-  int64_t n = 0;
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    n = n * 10 + (text[i] - '0');
-  }
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = 86400;
-      break;
-    default:
-      return std::nullopt;
-  }
-  if (n <= 0 || n > 3650 * 86400 / unit) return std::nullopt;
-  return std::chrono::seconds(n * unit);
-}
-
 // The permissions of the token's issuer are what the token carries, so a token body only names it.
 Result<HttpResponse> issue_token(ApiContext& ctx, const std::string& user, const HttpRequest& req) {
   auto body = body_object(req);
@@ -141,8 +113,8 @@ Result<HttpResponse> issue_token(ApiContext& ctx, const std::string& user, const
   if (!ttl) return tl::unexpected(ttl.error());
   if (!ttl->empty()) {
     if (!expires->empty()) return fail(Error::invalid("ttl", "give expiresAt or ttl, not both"));
-    auto seconds = ttl_seconds(*ttl);
-    if (!seconds)
+    auto seconds = parse_duration(*ttl);
+    if (!seconds || seconds->count() <= 0 || *seconds > std::chrono::hours(24 * 3650))
       return fail(Error::invalid("ttl", "ttl is a duration such as 3600s, 90m, 12h or 30d, at most 3650d"));
     *expires = to_rfc3339(std::chrono::system_clock::now() + *seconds);
   }

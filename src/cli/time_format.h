@@ -6,10 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace wharf::cli {
+#include "util/duration.h"
 
-// "300", "300s", "5m", "1h30m", "2d" -> seconds. nullopt when malformed or negative.
-std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+namespace wharf::cli {
 
 // How long ago `rfc3339` was, compactly: "45s", "12m", "5h", "3d". "-" when empty or unparseable.
 std::string age(std::string_view rfc3339, std::chrono::system_clock::time_point now);
