@@ -43,6 +43,15 @@ Result<int64_t> parse_resource_version(const std::string& s) {
 }
 }  // namespace
 
+Result<std::string> message_of(const json& body) {
+  auto it = body.find("message");
+  if (it == body.end() || it->is_null()) return std::string();
+  if (!it->is_string()) return fail(Error::invalid("message", "message must be a string"));
+  if (it->get_ref<const std::string&>().size() > 2000)
+    return fail(Error::invalid("message", "message must be at most 2000 characters"));
+  return it->get<std::string>();
+}
+
 Result<int64_t> resource_version_of(const json& body) {
   auto it = body.find("resourceVersion");
   if (it == body.end() || it->is_null()) return int64_t{0};

@@ -17,6 +17,8 @@ using nlohmann::json;
 Result<json> body_object(const HttpRequest& request);
 // The same for bodies that carry a password or token: a parse error does not quote the body.
 Result<json> secret_body_object(const HttpRequest& request);
+// The optional "why" of a release or a config version (`message`, at most 2000 characters); "" when absent.
+Result<std::string> message_of(const json& body);
 // `limit` (1..1000, default 100) and `continue` from the query.
 Result<ListOptions> list_options(const HttpRequest& request);
 // A resourceVersion given in the body (or 0 when absent); `invalid` when not an integer.

@@ -12,6 +12,7 @@
 #include "core/config_format.h"
 #include "core/config_validation.h"
 #include "store/audit_scope.h"
+#include "util/config_secrets.h"
 #include "util/secret_box.h"
 
 namespace wharf::api {
@@ -168,17 +169,7 @@ Result<const SecretBox*> box_of(ApiContext& ctx) {
 
 // The items with their secret values unsealed.
 Result<std::vector<ConfigItem>> unsealed(ApiContext& ctx, std::vector<ConfigItem> items) {
-  for (auto& i : items) {
-    if (!i.secret) continue;
-    auto box = box_of(ctx);
-    if (!box) return fail(box.error());
-    auto plain = (*box)->unseal(i.value);
-    if (!plain)
-      return fail(Error::internal("the secret value of config item \"" + i.key +
-                                  "\" cannot be unsealed (was DATA_DIR/secret.key replaced?)"));
-    i.value = std::move(*plain);
-  }
-  return items;
+  return unseal_config_items(ctx.secrets, std::move(items));
 }
 
 // The plaintext items of a new draft in the form the store keeps: sorted, limits checked, secrets sealed.
@@ -311,15 +302,6 @@ const ConfigItem* find_item(const std::vector<ConfigItem>& items, const std::str
   for (const auto& i : items)
     if (i.key == key) return &i;
   return nullptr;
-}
-
-Result<std::string> message_of(const json& body) {
-  auto it = body.find("message");
-  if (it == body.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return fail(Error::invalid("message", "message must be a string"));
-  if (it->get_ref<const std::string&>().size() > 2000)
-    return fail(Error::invalid("message", "message must be at most 2000 characters"));
-  return it->get<std::string>();
 }
 
 // ---------------------------------------------------------------------------------------------------------

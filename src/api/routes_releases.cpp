@@ -76,15 +76,6 @@ Result<json> optional_body(const HttpRequest& req) {
   return body_object(req);
 }
 
-Result<std::string> message_of(const json& body) {
-  auto it = body.find("message");
-  if (it == body.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return fail(Error::invalid("message", "message must be a string"));
-  if (it->get_ref<const std::string&>().size() > 2000)
-    return fail(Error::invalid("message", "message must be at most 2000 characters"));
-  return it->get<std::string>();
-}
-
 Status only_fields(const json& body, std::initializer_list<const char*> allowed) {
   for (const auto& [key, _] : body.items()) {
     bool ok = false;

@@ -9,6 +9,7 @@
 
 #include "core/json_codec.h"
 #include "util/clock.h"
+#include "util/config_secrets.h"
 
 namespace wharf {
 namespace {
@@ -40,8 +41,9 @@ ReleaseStatus overall(const std::vector<ClusterRollout>& clusters) {
 
 }  // namespace
 
-ReleaseController::ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus)
-    : store_(store), runtimes_(runtimes), bus_(bus) {}
+ReleaseController::ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus,
+                                     const SecretBox* secrets)
+    : store_(store), runtimes_(runtimes), bus_(bus), secrets_(secrets) {}
 
 ReleaseController::~ReleaseController() {
   stop();
@@ -51,6 +53,39 @@ void ReleaseController::publish_release(const Release& r, const char* type) {
   bus_.publish(Event{type, "release", r.project,
                      r.app + "/" + r.environment + "/" + std::to_string(r.revision), r.resource_version,
                      json_codec::encode(r).dump()});
+}
+
+Result<std::shared_ptr<const ConfigVersion>> ReleaseController::config_of(const Release& release) {
+  if (!release.config_version) return std::shared_ptr<const ConfigVersion>();
+  const int64_t version = *release.config_version;
+  const std::string cache_key =
+      release.project + "/" + release.app + "/" + release.environment + "#" + std::to_string(version);
+  {
+    std::lock_guard lock(config_mu_);
+    for (auto it = config_cache_.begin(); it != config_cache_.end(); ++it) {
+      if (it->key != cache_key) continue;
+      config_cache_.splice(config_cache_.begin(), config_cache_, it);
+      return config_cache_.front().config;
+    }
+  }
+  // Errors that no retry can fix are `invalid` (the caller fails the release); others pass through.
+  const std::string what =
+      "config version " + std::to_string(version) + " of " + release.app + " in " + release.environment;
+  auto loaded =
+      store_.get_config_version(ConfigKey{release.project, release.app, release.environment}, version);
+  if (!loaded) {
+    if (loaded.error().code == ErrorCode::kNotFound)
+      return fail(Error::invalid("config_version", what + " does not exist"));
+    return fail(loaded.error());
+  }
+  auto plain = unseal_config_items(secrets_, std::move(loaded->items));
+  if (!plain) return fail(Error::invalid("config_version", what + ": " + plain.error().message));
+  loaded->items = std::move(*plain);
+  auto config = std::make_shared<const ConfigVersion>(std::move(*loaded));
+  std::lock_guard lock(config_mu_);
+  config_cache_.push_front({cache_key, config});
+  if (config_cache_.size() > kCachedConfigVersions) config_cache_.pop_back();
+  return config;
 }
 
 Result<int> ReleaseController::reconcile_once(Pass pass) {
@@ -79,6 +114,16 @@ Result<bool> ReleaseController::reconcile_release(const Release& release, Pass p
   // A finished release is history: passes only refresh what its clusters run, and resyncs re-apply it
   // to repair drift.
   const bool finished = is_terminal(release.status);
+  auto config = config_of(release);
+  if (!config) {
+    // A finished release keeps its status (it ran once); the next pass tries again.
+    if (finished || config.error().code != ErrorCode::kInvalid) return tl::unexpected(config.error());
+    Release failed = release;
+    failed.status = ReleaseStatus::kFailed;
+    failed.reason = "cannot deliver the config: " + config.error().message;
+    if (failed.finished_at.empty()) failed.finished_at = now_rfc3339();
+    return store_failure(failed);
+  }
   Release next = release;
   next.clusters.clear();
   bool any_driver = false;
@@ -93,7 +138,7 @@ Result<bool> ReleaseController::reconcile_release(const Release& release, Pass p
       continue;
     }
     any_driver = true;
-    Workload workload{key, cluster, env->ns, release, nullptr};
+    Workload workload{key, cluster, env->ns, release, *config};
     if (!finished || pass == Pass::kResync) {
       if (auto applied = runtime->apply(workload); !applied) {
         rollout.status = applied.error().code == ErrorCode::kUnavailable ? ReleaseStatus::kProgressing

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <list>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,11 +24,15 @@
 
 namespace wharf {
 
+class SecretBox;
+
 class ReleaseController {
  public:
   using Clock = std::chrono::system_clock;
 
-  ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus);
+  // `secrets` unseals the secret items of releases' config versions; null when the server has none (a
+  // release whose config has secret items then fails).
+  ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus, const SecretBox* secrets);
   ~ReleaseController();
 
   // What a pass visits. kActive: pending and progressing releases (apply and observe). kObserve: also
@@ -62,15 +68,29 @@ class ReleaseController {
   // Removes from every driver the workloads that no desired release asks for any more.
   void remove_abandoned_workloads(const std::vector<Release>& desired);
   void publish_release(const Release& release, const char* type);
+  // The release's config version with plaintext secrets, for the drivers; null when it has none. Errors:
+  // `not_found` (the version does not exist), `internal`/`unavailable` from unsealing, or the store's.
+  Result<std::shared_ptr<const ConfigVersion>> config_of(const Release& release);
 
   Store& store_;
   RuntimeRegistry& runtimes_;
   EventBus& bus_;
+  const SecretBox* secrets_;
   std::function<Clock::time_point()> now_ = [] { return Clock::now(); };
 
   // Last instance lists written, to skip identical writes. Only an optimisation: losing it (restart)
   // costs one redundant write per workload.
   std::map<std::string, std::vector<Instance>> written_instances_;
+
+  // Config versions loaded and unsealed, most recently used first (versions are immutable, so entries
+  // never go stale). Bounded so that a server with many apps does not keep every version in memory.
+  static constexpr size_t kCachedConfigVersions = 64;
+  struct CachedConfig {
+    std::string key;  // project/app/environment#version
+    std::shared_ptr<const ConfigVersion> config;
+  };
+  std::mutex config_mu_;
+  std::list<CachedConfig> config_cache_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -172,13 +172,13 @@ int run_server(const ServerOptions& options) {
 
   EventBus bus;
   ClusterRuntimes runtimes;
-  ReleaseController controller(**store, runtimes, bus);
   // Credentials of registered clusters (and secret config items) are sealed with DATA_DIR/secret.key.
   auto secrets = SecretBox::open((std::filesystem::path(options.data_dir) / "secret.key").string());
   if (!secrets) {
     std::fprintf(stderr, "wharf server: %s\n", secrets.error().message.c_str());
     return 1;
   }
+  ReleaseController controller(**store, runtimes, bus, &*secrets);
   kube::KubernetesRuntime kubernetes;
   kubernetes.set_change_listener([&controller] { controller.observe_soon(); });
   kube::KubernetesClusters kubernetes_clusters(**store, *secrets, runtimes, kubernetes);

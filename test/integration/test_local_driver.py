@@ -1,10 +1,12 @@
 """The local runtime driver through the real server API: real runc, real CNI plugins, real cgroups and a real
 docker-registry serving busybox images built here. Covers replicas, readiness gating, rolling upgrades with
 no moment below the allowed availability, failing upgrades, rollback, scale, offline, OOM kills, external
-kills, kill -9 of the server (adoption), logs across restarts, and bad image references.
+kills, kill -9 of the server (adoption), logs across restarts, bad image references, and config delivery (files
+under /etc/wharf/config, scalars as environment variables, rolled out and rolled back with the release).
 
 Every test stops what it started: the app is taken offline through the API (the driver releases containers,
 namespaces and addresses), and anything left after that is removed by hand from the data dir."""
+import hashlib
 import http.client
 import json
 import os
@@ -440,3 +442,87 @@ def test_bad_images_fail_the_release_with_a_reason(cluster, module_registry, ima
     assert failed["reason"], failed
     print(f"\n{case}: {failed['reason']}")
     cluster.wait_ready("web", 1, page="v1\n")
+
+
+# Publishes the config files and variables where httpd serves them, then serves.
+CONFIG_CMD = ("cat /etc/wharf/config/app.properties > /www/cfg.txt; "
+              "cat /etc/wharf/config/big.txt > /www/big.txt; "
+              "echo \"$GREETING $MODE $TOKEN\" > /www/env.txt; "
+              "if echo x > /etc/wharf/config/x 2>/dev/null; then echo rw; else echo ro; fi > /www/mount.txt; "
+              "exec httpd -f -p 8080 -h /www")
+
+
+def big_file():
+    text = "".join(chr(ord("a") + (i * 7919) % 26) for i in range(1536 * 1024))
+    return "# generated\n" + "\n".join(text[i:i + 100] for i in range(0, len(text), 100)) + "\n"
+
+
+def test_config_is_delivered_rolled_out_and_rolled_back_with_the_release(cluster, images):
+    big = big_file()
+    assert len(big) > 1024 * 1024
+    cfg = cluster.base("web") + "/config"
+    configs = cluster.data_dir / "runtime" / "configs"
+
+    def publish(greeting, properties):
+        cluster.server.ok("PUT", cfg + "/draft", {"items": [
+            {"key": "app.properties", "value": properties, "type": "properties"},
+            {"key": "big.txt", "value": big, "type": "text"},
+            {"key": "GREETING", "value": greeting},
+            {"key": "MODE", "value": "from-config"},
+            {"key": "TOKEN", "value": "s3cret-" + greeting, "secret": True}]})
+        return cluster.server.ok("POST", cfg + "/publish", {"message": greeting}, 201)["version"]
+
+    def seen(instances):
+        out = set()
+        for i in instances:
+            base = f"http://{i['address']}"
+            body = http_get(base + "/big.txt", timeout=5)
+            out.add((http_get(base + "/"), http_get(base + "/cfg.txt"), http_get(base + "/env.txt"),
+                     http_get(base + "/mount.txt"),
+                     hashlib.sha256(body.encode()).hexdigest() if body is not None else None))
+        return out
+
+    big_sha = hashlib.sha256(big.encode()).hexdigest()
+    # The app's own env wins over config; config wins over the image's env.
+    cluster.create_app(web_spec(images["v1"], replicas=2, command=["sh", "-c", CONFIG_CMD],
+                                env={"MODE": "from-app"}))
+    assert publish("one", "greeting=hello\nversion=1\n") == 1
+    first = cluster.deploy("web")
+    assert first["configVersion"] == 1
+    cluster.wait_release("web", first["revision"])
+    v1 = cluster.wait_ready("web", 2, page="v1\n")
+    assert seen(v1) == {("v1\n", "greeting=hello\nversion=1\n", "one from-app s3cret-one\n", "ro\n", big_sha)}
+    assert (configs / "shop_web_dev_1" / "files" / "big.txt").read_text() == big
+
+    # A new config version (and image) replaces every instance.
+    assert publish("two", "greeting=hi\nversion=2\n") == 2
+    second = cluster.deploy("web", image=images["v2"])
+    assert second["configVersion"] == 2
+    cluster.wait_release("web", second["revision"])
+    v2 = cluster.wait_ready("web", 2, page="v2\n")
+    assert not {i["name"] for i in v1} & {i["name"] for i in v2}
+    assert seen(v2) == {("v2\n", "greeting=hi\nversion=2\n", "two from-app s3cret-two\n", "ro\n", big_sha)}
+    # The first version's directory goes once no instance uses it.
+    wait_until(lambda: not (configs / "shop_web_dev_1").exists(), timeout=20,
+               message="the unused config version 1 to be deleted")
+
+    # A config change alone (same image) also rolls the instances.
+    assert publish("three", "greeting=hey\nversion=3\n") == 3
+    third = cluster.deploy("web", image=images["v2"])
+    assert third["configVersion"] == 3
+    cluster.wait_release("web", third["revision"])
+    v3 = cluster.wait_ready("web", 2, page="v2\n")
+    assert not {i["name"] for i in v2} & {i["name"] for i in v3}
+    assert seen(v3) == {("v2\n", "greeting=hey\nversion=3\n", "three from-app s3cret-three\n", "ro\n", big_sha)}
+
+    # Rolling back to the first release brings back its image and its config together.
+    back = cluster.action("web", "rollback", {"toRevision": first["revision"]})
+    assert back["configVersion"] == 1 and back["image"] == images["v1"]
+    cluster.wait_release("web", back["revision"])
+    again = cluster.wait_ready("web", 2, page="v1\n")
+    assert seen(again) == {("v1\n", "greeting=hello\nversion=1\n", "one from-app s3cret-one\n", "ro\n", big_sha)}
+    wait_until(lambda: sorted(p.name for p in configs.iterdir()) == ["shop_web_dev_1"], timeout=20,
+               message="only the config version in use to be kept")
+    # Secrets are in plaintext on disk only where root alone can reach them.
+    assert configs.stat().st_mode & 0o777 == 0o700
+    assert (configs / "shop_web_dev_1").stat().st_mode & 0o777 == 0o700

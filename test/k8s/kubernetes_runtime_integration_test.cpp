@@ -5,11 +5,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "../unit/kubernetes/workload_fixture.h"
 #include "control_plane_fixture.h"
 #include "runtime/kubernetes/kube_client.h"
+#include "runtime/kubernetes/kube_config_mapping.h"
+#include "runtime/kubernetes/kube_mapping.h"
 #include "runtime/kubernetes/kube_path.h"
 #include "runtime/kubernetes/kubeconfig.h"
 #include "runtime/kubernetes/kubernetes_runtime.h"
@@ -159,6 +163,185 @@ TEST_F(KubernetesRuntimeTest, ApplyObserveDriftScaleLogsAndRemove) {
   ASSERT_TRUE(runtime_.remove(w.key, "k1", ns));
   phase = kubectl("get namespace " + ns + " -o jsonpath={.status.phase}");
   EXPECT_TRUE(phase.first != 0 || phase.second == "Terminating") << phase.second;
+}
+
+ConfigItem config_item(std::string key, std::string value, ConfigType type, bool secret = false) {
+  ConfigItem i;
+  i.key = std::move(key);
+  i.value = std::move(value);
+  i.type = type;
+  i.secret = secret;
+  return i;
+}
+
+// A file of `n` bytes whose every line says where it is, so a reordering or truncation shows.
+std::string numbered_text(size_t n, char tag) {
+  std::string out;
+  for (size_t line = 0; out.size() < n; ++line) out += tag + std::to_string(line) + " 0123456789abcdef\n";
+  out.resize(n);
+  return out;
+}
+
+std::shared_ptr<ConfigVersion> config_version(int64_t number, std::vector<ConfigItem> items) {
+  auto v = std::make_shared<ConfigVersion>();
+  v->project = "shop";
+  v->app = "web";
+  v->environment = "prod";
+  v->version = number;
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  v->items = std::move(items);
+  return v;
+}
+
+// Per config version: immutable ConfigMaps and a Secret in the real API server, split over 1 MiB, mounted
+// and exported by the Deployment; a new version rolls the pods; versions no ReplicaSet refers to any more
+// are collected; a rollback brings its version back; an item no object can hold is refused.
+TEST_F(KubernetesRuntimeTest, ConfigVersionsAsImmutableConfigMapsAndSecrets) {
+  const std::string ns = unique_namespace("config");
+  auto kc = client();
+  const std::string big_a = numbered_text(800'000, 'a'), big_b = numbered_text(700'000, 'b');
+  auto v1 = config_version(1, {config_item("application.yaml", "server:\n  port: 8080\n", ConfigType::kYaml),
+                               config_item("LOG_LEVEL", "debug", ConfigType::kString),
+                               config_item("DB_PASSWORD", "s3cr3t!", ConfigType::kString, true),
+                               config_item("big-a.txt", big_a, ConfigType::kText),
+                               config_item("big-b.txt", big_b, ConfigType::kText)});
+  Workload w1 = workload(ns, 1, 2);
+  w1.release.config_version = 1;
+  w1.config = v1;
+  ASSERT_TRUE(runtime_.apply(w1));
+
+  auto objects = [&](const char* resource) {
+    std::map<std::string, nlohmann::json> out;
+    auto listed = kc->list(
+        with_query(resource_path("", "v1", ns, resource), {{"labelSelector", config_selector(w1.key)}}));
+    EXPECT_TRUE(listed) << listed.error().message;
+    if (listed)
+      for (const auto& item : (*listed)["items"]) out[item["metadata"]["name"].get<std::string>()] = item;
+    return out;
+  };
+  auto names = [](const std::map<std::string, nlohmann::json>& m) {
+    std::vector<std::string> out;
+    for (const auto& [name, o] : m) out.push_back(name);
+    return out;
+  };
+
+  // 1.5 MiB of files: two ConfigMaps, each file intact in one of them.
+  auto maps = objects("configmaps");
+  ASSERT_EQ(names(maps), (std::vector<std::string>{"web-config-v1-0", "web-config-v1-1"}));
+  std::map<std::string, std::string> data;
+  for (const auto& [name, cm] : maps) {
+    EXPECT_EQ(cm["immutable"], true) << name;
+    EXPECT_EQ(cm["metadata"]["labels"]["wharf.io/config-version"], "1");
+    EXPECT_EQ(cm["metadata"]["labels"]["app.kubernetes.io/managed-by"], "wharf");
+    EXPECT_EQ(cm["metadata"]["labels"]["wharf.io/environment"], "prod");
+    for (const auto& [k, v] : cm["data"].items()) data[k] = v.get<std::string>();
+  }
+  EXPECT_EQ(data.size(), 4u);
+  EXPECT_TRUE(data["big-a.txt"] == big_a) << "big-a.txt: " << data["big-a.txt"].size() << " bytes";
+  EXPECT_TRUE(data["big-b.txt"] == big_b) << "big-b.txt: " << data["big-b.txt"].size() << " bytes";
+  EXPECT_EQ(data["LOG_LEVEL"], "debug");
+  EXPECT_EQ(data["application.yaml"], "server:\n  port: 8080\n");
+  auto secrets = objects("secrets");
+  ASSERT_EQ(names(secrets), (std::vector<std::string>{"web-secret-v1"}));
+  EXPECT_EQ(secrets["web-secret-v1"]["immutable"], true);
+  auto password =
+      kubectl("get secret -n " + ns + " web-secret-v1 -o jsonpath={.data.DB_PASSWORD} | base64 -d");
+  EXPECT_EQ(password.second, "s3cr3t!");
+
+  // The Deployment mounts every part and exports the scalars.
+  auto deployment = kc->get(resource_path("apps", "v1", ns, "deployments", "web"));
+  ASSERT_TRUE(deployment) << deployment.error().message;
+  const auto& pod = (*deployment)["spec"]["template"]["spec"];
+  std::set<std::string> projected;
+  for (const auto& s : pod["volumes"][0]["projected"]["sources"])
+    projected.insert(s.contains("configMap") ? s["configMap"]["name"].get<std::string>()
+                                             : s["secret"]["name"].get<std::string>());
+  EXPECT_EQ(projected, (std::set<std::string>{"web-config-v1-0", "web-config-v1-1"}));
+  EXPECT_EQ(pod["containers"][0]["volumeMounts"][0]["mountPath"], "/etc/wharf/config");
+  EXPECT_EQ(pod["containers"][0]["volumeMounts"][0]["readOnly"], true);
+  auto env = kubectl("get deployment -n " + ns + " web -o jsonpath={.spec.template.spec.containers[0].env}");
+  EXPECT_NE(env.second.find(R"("secretKeyRef":{"key":"DB_PASSWORD","name":"web-secret-v1"})"),
+            std::string::npos)
+      << env.second;
+  EXPECT_NE(env.second.find(R"("configMapKeyRef":{"key":"LOG_LEVEL")"), std::string::npos) << env.second;
+  observe_until(w1, succeeded(2));
+
+  // v2: new objects, a new pod template; v1 stays while its ReplicaSet (rollback history) refers to it.
+  auto v2 = config_version(2, {config_item("application.yaml", "server:\n  port: 9090\n", ConfigType::kYaml),
+                               config_item("LOG_LEVEL", "info", ConfigType::kString),
+                               config_item("DB_PASSWORD", "n3w!", ConfigType::kString, true)});
+  Workload w2 = workload(ns, 2, 2);
+  w2.release.image = "registry.local/shop/web:1.5.0";
+  w2.release.config_version = 2;
+  w2.config = v2;
+  EXPECT_NE(template_hash(w1), template_hash(w2));
+  ASSERT_TRUE(runtime_.apply(w2));
+  EXPECT_EQ(names(objects("configmaps")),
+            (std::vector<std::string>{"web-config-v1-0", "web-config-v1-1", "web-config-v2"}));
+  EXPECT_EQ(names(objects("secrets")), (std::vector<std::string>{"web-secret-v1", "web-secret-v2"}));
+  deployment = kc->get(resource_path("apps", "v1", ns, "deployments", "web"));
+  ASSERT_TRUE(deployment);
+  EXPECT_EQ(template_config_version((*deployment)["spec"]["template"]), 2);
+  EXPECT_EQ(
+      (*deployment)["spec"]["template"]["spec"]["volumes"][0]["projected"]["sources"][0]["configMap"]["name"],
+      "web-config-v2");
+  EXPECT_EQ(observe_until(w2, succeeded(2)).drift, "")
+      << "what the API server defaults in volumes and env is no drift";
+  ASSERT_TRUE(runtime_.apply(w2));
+  EXPECT_EQ(objects("configmaps").size(), 3u) << "a kept ReplicaSet still refers to v1";
+
+  // Once no ReplicaSet refers to v1 (the controller prunes beyond revisionHistoryLimit; here kubectl),
+  // its objects go.
+  auto rs = kc->list(with_query(resource_path("apps", "v1", ns, "replicasets"),
+                                {{"labelSelector", "app.kubernetes.io/name=web"}}));
+  ASSERT_TRUE(rs);
+  int pruned = 0;
+  for (const auto& r : (*rs)["items"])
+    if (template_config_version(r["spec"]["template"]) == 1) {
+      ASSERT_TRUE(
+          kc->del(resource_path("apps", "v1", ns, "replicasets", r["metadata"]["name"].get<std::string>())));
+      ++pruned;
+    }
+  EXPECT_EQ(pruned, 1);
+  auto t = Clock::now();
+  while (ms_since(t) < 30'000 && objects("configmaps").size() != 1) {
+    ASSERT_TRUE(runtime_.apply(w2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(names(objects("configmaps")), (std::vector<std::string>{"web-config-v2"}));
+  EXPECT_EQ(names(objects("secrets")), (std::vector<std::string>{"web-secret-v2"}));
+
+  // Rollback to release 1: its stored spec with its config version, so image and config travel together.
+  Workload back = w1;
+  back.release.revision = 3;
+  ASSERT_TRUE(runtime_.apply(back));
+  EXPECT_EQ(names(objects("configmaps")),
+            (std::vector<std::string>{"web-config-v1-0", "web-config-v1-1", "web-config-v2"}));
+  deployment = kc->get(resource_path("apps", "v1", ns, "deployments", "web"));
+  ASSERT_TRUE(deployment);
+  EXPECT_EQ(template_config_version((*deployment)["spec"]["template"]), 1);
+  EXPECT_EQ((*deployment)["spec"]["template"]["spec"]["containers"][0]["image"],
+            "registry.local/shop/web:1.4.2");
+  observe_until(back, succeeded(2));
+
+  // One item larger than any object can hold: invalid, and nothing written.
+  Workload huge = workload(ns, 4, 2);
+  huge.release.config_version = 4;
+  huge.config =
+      config_version(4, {config_item("huge.txt", numbered_text(1'500'000, 'h'), ConfigType::kText)});
+  auto refused = runtime_.apply(huge);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalid);
+  std::printf("[driver] too large: %s\n", refused.error().message.c_str());
+  EXPECT_EQ(objects("configmaps").count("web-config-v4"), 0u);
+  deployment = kc->get(resource_path("apps", "v1", ns, "deployments", "web"));
+  ASSERT_TRUE(deployment);
+  EXPECT_EQ(template_config_version((*deployment)["spec"]["template"]), 1);
+
+  // Removing the app removes every version's objects (and then the namespace Wharf created).
+  ASSERT_TRUE(runtime_.remove(w1.key, "k1", ns));
+  EXPECT_TRUE(objects("configmaps").empty());
+  EXPECT_TRUE(objects("secrets").empty());
 }
 
 TEST_F(KubernetesRuntimeTest, NamespaceWharfDidNotCreateIsKept) {

@@ -1,6 +1,7 @@
 #include "runtime/kubernetes/kube_mapping.h"
 
 #include <charconv>
+#include <set>
 
 #include "core/qos.h"
 #include "core/quantity.h"
@@ -70,7 +71,7 @@ json resources_object(const AppSpec& spec) {
   return resources;
 }
 
-json container_object(const Workload& w) {
+json container_object(const Workload& w, const ConfigLayout* layout) {
   const AppSpec& spec = w.release.spec;
   json c = {{"name", w.key.app}, {"image", pinned_image(w.release)}};
   if (!spec.command.empty()) c["command"] = spec.command;
@@ -79,6 +80,14 @@ json container_object(const Workload& w) {
     json env = json::array();
     for (const auto& [name, value] : spec.env) env.push_back({{"name", name}, {"value", value}});
     c["env"] = std::move(env);
+  }
+  if (layout) {
+    std::set<std::string> taken;
+    for (const auto& entry : spec.env) taken.insert(entry.first);
+    for (auto& e : config_env(*w.config, *layout, taken)) c["env"].push_back(std::move(e));
+    if (!config_volume(*w.config, *layout).is_null())
+      c["volumeMounts"] =
+          json::array({{{"name", kConfigVolumeName}, {"mountPath", kConfigMountPath}, {"readOnly", true}}});
   }
   if (!spec.ports.empty()) {
     json ports = json::array();
@@ -95,12 +104,28 @@ json container_object(const Workload& w) {
   return c;
 }
 
+// The config objects of w (none without a config, or when they cannot be delivered: `error`).
+ConfigLayout layout_of(const Workload& w, std::optional<Error>* error) {
+  if (!w.config) return {};
+  auto layout = config_layout(*w.config, w.key.app);
+  if (!layout) {
+    if (error) *error = layout.error();
+    return {};
+  }
+  return std::move(*layout);
+}
+
 // The pod template without Wharf's bookkeeping annotations: what template_hash digests.
-json bare_template(const Workload& w) {
+json bare_template(const Workload& w, const ConfigLayout& layout) {
   json metadata = {{"labels", labels_of(w)}};
   if (w.release.config_version)
     metadata["annotations"] = {{kConfigVersionAnnotation, std::to_string(*w.release.config_version)}};
-  return {{"metadata", std::move(metadata)}, {"spec", {{"containers", json::array({container_object(w)})}}}};
+  const ConfigLayout* wired = w.config && !layout.parts.empty() ? &layout : nullptr;
+  json spec = {{"containers", json::array({container_object(w, wired)})}};
+  if (wired)
+    if (json volume = config_volume(*w.config, layout); !volume.is_null())
+      spec["volumes"] = json::array({std::move(volume)});
+  return {{"metadata", std::move(metadata)}, {"spec", std::move(spec)}};
 }
 
 std::string template_hash_of(const json& bare) {
@@ -119,12 +144,13 @@ std::string pinned_image(const Release& release) {
 }
 
 std::string template_hash(const Workload& w) {
-  return template_hash_of(bare_template(w));
+  return template_hash_of(bare_template(w, layout_of(w, nullptr)));
 }
 
 DesiredObjects desired_objects(const Workload& w, int64_t template_revision) {
   DesiredObjects out;
-  json pod_template = bare_template(w);
+  out.config = layout_of(w, &out.config_error);
+  json pod_template = bare_template(w, out.config);
   out.template_hash = template_hash_of(pod_template);
   const std::string revision = std::to_string(template_revision);
   auto& annotations = pod_template["metadata"]["annotations"];

@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "runtime/kubernetes/kube_config_mapping.h"
 #include "runtime/runtime.h"
 
 namespace wharf::kube {
@@ -34,6 +36,11 @@ struct DesiredObjects {
   nlohmann::json deployment;  // the Deployment
   nlohmann::json service;     // the Service; null when the app has no ports
   std::string template_hash;
+  // The ConfigMaps and Secrets of w.config that the pod template refers to (kube_config_mapping.h);
+  // empty without a config. When the config cannot be delivered, config_error says why (invalid) and the
+  // template refers to no config objects: such a workload must not be applied.
+  ConfigLayout config;
+  std::optional<Error> config_error;
 };
 
 // The digest of the pod template `w` asks for (kTemplateHashAnnotation).

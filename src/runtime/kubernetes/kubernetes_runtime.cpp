@@ -27,6 +27,10 @@ struct KubernetesRuntime::Connection {
   // "namespace/app" -> resourceVersion of Wharf's last write, so observe() tells its own change that the
   // watch has not delivered yet from someone else's change.
   std::map<std::string, int64_t> deployment_writes, service_writes;
+  // "namespace/name" of the config objects known to exist (versions are immutable: written once).
+  std::set<std::string> config_objects;
+  // "namespace/app" -> the config versions kept by the last complete garbage collection.
+  std::map<std::string, std::set<int64_t>> config_kept;
 };
 
 namespace {
@@ -172,7 +176,88 @@ Status KubernetesRuntime::ensure_namespace(Connection& c, const Workload& w, con
   }
   std::lock_guard lock(c.mu);
   c.namespaces.insert(w.ns);
+  // A namespace (re)discovered: what Wharf remembers writing into it may be gone with an earlier one.
+  const std::string prefix = w.ns + "/";
+  std::erase_if(c.config_objects, [&](const std::string& k) { return k.starts_with(prefix); });
+  std::erase_if(c.config_kept, [&](const auto& entry) { return entry.first.starts_with(prefix); });
   return {};
+}
+
+Status KubernetesRuntime::ensure_config(Connection& c, const Workload& w, const ConfigLayout& layout) {
+  for (const auto& part : layout.parts) {
+    const std::string known = w.ns + "/" + part.name;
+    {
+      std::lock_guard lock(c.mu);
+      if (c.config_objects.count(known)) continue;
+    }
+    const char* kind = part.secret ? "Secret" : "ConfigMap";
+    const std::string path = resource_path("", "v1", w.ns, part.secret ? "secrets" : "configmaps", part.name);
+    auto written = c.client->apply(path, config_object(w, layout, part));
+    if (!written) {
+      if (written.error().code == ErrorCode::kNotFound) {
+        std::lock_guard lock(c.mu);
+        c.namespaces.erase(w.ns);  // deleted behind Wharf's back: recreated on the next pass
+      }
+      return fail(for_controller(written.error(), std::string("applying ") + kind + " " + known));
+    }
+    applies_++;
+    std::lock_guard lock(c.mu);
+    c.config_objects.insert(known);
+  }
+  return {};
+}
+
+void KubernetesRuntime::collect_config(Connection& c, const Workload& w, const AppObjects& seen) {
+  // Kept: the version the desired template refers to, the one the Deployment ran until now, and every
+  // version a ReplicaSet of the app still refers to (the Deployment controller keeps the last
+  // revisionHistoryLimit of them: rollback targets and pods still running).
+  std::set<int64_t> kept;
+  if (w.config) kept.insert(w.config->version);
+  if (w.release.config_version) kept.insert(*w.release.config_version);
+  if (seen.deployment)
+    if (auto t = seen.deployment->find("spec"); t != seen.deployment->end() && t->contains("template"))
+      kept.insert(template_config_version((*t)["template"]));
+  for (const auto& rs : seen.replica_sets)
+    if (auto t = rs.find("spec"); t != rs.end() && t->contains("template"))
+      kept.insert(template_config_version((*t)["template"]));
+  kept.erase(0);
+  const std::string key = w.ns + "/" + w.key.app;
+  {
+    std::lock_guard lock(c.mu);
+    if (auto it = c.config_kept.find(key); it != c.config_kept.end() && it->second == kept) return;
+  }
+  for (const char* resource : {"configmaps", "secrets"}) {
+    auto listed = c.client->list(
+        with_query(resource_path("", "v1", w.ns, resource), {{"labelSelector", config_selector(w.key)}}));
+    if (!listed) {
+      spdlog::warn("kubernetes {}: listing the config {} of {}: {}", c.cluster, resource, key,
+                   listed.error().message);
+      return;  // retried on the next apply
+    }
+    for (const auto& item : (*listed)["items"]) {
+      const json labels = item.value("/metadata/labels"_json_pointer, json::object());
+      const std::string text = labels.value(kConfigVersionLabel, "");
+      int64_t version = 0;
+      try {
+        version = std::stoll(text);
+      } catch (const std::exception&) {
+        continue;  // not a version Wharf wrote: leave it
+      }
+      if (kept.count(version)) continue;
+      const std::string name = item["metadata"].value("name", "");
+      auto deleted = c.client->del(resource_path("", "v1", w.ns, resource, name));
+      if (!deleted && !is_not_found(deleted)) {
+        spdlog::warn("kubernetes {}: deleting config object {}/{}: {}", c.cluster, w.ns, name,
+                     deleted.error().message);
+        return;
+      }
+      deletes_++;
+      std::lock_guard lock(c.mu);
+      c.config_objects.erase(w.ns + "/" + name);
+    }
+  }
+  std::lock_guard lock(c.mu);
+  c.config_kept[key] = std::move(kept);
 }
 
 Status KubernetesRuntime::apply(const Workload& w) {
@@ -182,7 +267,11 @@ Status KubernetesRuntime::apply(const Workload& w) {
   const std::string key = w.ns + "/" + w.key.app;
   AppObjects seen = conn.cache->app(w.ns, w.key.app);
   DesiredObjects desired = desired_for(w, seen);
+  if (desired.config_error)
+    return fail(Error::invalid(desired.config_error->field, desired.config_error->message));
   if (auto s = ensure_namespace(conn, w, desired.ns); !s) return s;
+  // Create before update: the config objects exist before the pod template refers to them.
+  if (auto s = ensure_config(conn, w, desired.config); !s) return s;
 
   bool write = true, scale_only = false;
   if (seen.deployment) {
@@ -227,6 +316,7 @@ Status KubernetesRuntime::apply(const Workload& w) {
     std::lock_guard lock(conn.mu);
     conn.service_writes[key] = written_version(*written);
   }
+  collect_config(conn, w, seen);
   return {};
 }
 
@@ -313,10 +403,26 @@ Status KubernetesRuntime::remove(const ReleaseKey& key, const std::string& clust
       return fail(for_controller(deleted.error(), std::string("deleting ") + kind + " " + what));
     if (deleted) deletes_++;
   }
+  // The config objects of every version (found by their labels, so also those of earlier runs).
+  for (auto [resource, kind] : {std::pair{"configmaps", "ConfigMap"}, std::pair{"secrets", "Secret"}}) {
+    auto listed = conn.client->list(
+        with_query(resource_path("", "v1", ns, resource), {{"labelSelector", config_selector(key)}}));
+    if (!listed) return fail(for_controller(listed.error(), std::string("listing the config of ") + what));
+    for (const auto& item : (*listed)["items"]) {
+      const std::string name = item["metadata"].value("name", "");
+      auto deleted = conn.client->del(resource_path("", "v1", ns, resource, name));
+      if (!deleted && !is_not_found(deleted))
+        return fail(for_controller(deleted.error(), std::string("deleting ") + kind + " " + ns + "/" + name));
+      if (deleted) deletes_++;
+      std::lock_guard lock(conn.mu);
+      conn.config_objects.erase(ns + "/" + name);
+    }
+  }
   {
     std::lock_guard lock(conn.mu);
     conn.deployment_writes.erase(what);
     conn.service_writes.erase(what);
+    conn.config_kept.erase(what);
   }
   const std::string ns_path = resource_path("", "v1", "", "namespaces", ns);
   auto namespace_object = conn.client->get(ns_path);

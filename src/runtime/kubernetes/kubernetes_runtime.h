@@ -13,9 +13,12 @@
 #include <string>
 
 #include "runtime/kubernetes/kube_client.h"
+#include "runtime/kubernetes/kube_config_mapping.h"
 #include "runtime/runtime.h"
 
 namespace wharf::kube {
+
+struct AppObjects;
 
 class KubernetesRuntime : public Runtime {
  public:
@@ -30,12 +33,14 @@ class KubernetesRuntime : public Runtime {
 
   std::string_view type() const override { return "kubernetes"; }
   // `unavailable` when the cluster cannot be reached or is not served here, `invalid` when the API
-  // server refuses the objects as malformed (400/422).
+  // server refuses the objects as malformed (400/422) or the config cannot be delivered (an item larger
+  // than a ConfigMap/Secret holds). Writes the version's ConfigMaps and Secrets before the Deployment that
+  // refers to them, then garbage-collects the config objects no template refers to (collect_config).
   Status apply(const Workload& desired) override;
   // From the caches; `unavailable` until the cluster's first lists are in.
   Result<WorkloadStatus> observe(const Workload& desired) override;
-  // Deletes the Deployment and Service (background propagation), and the Namespace when Wharf created it
-  // and nothing else is in it. An empty `ns` is looked up from the managed Deployments.
+  // Deletes the Deployment, Service and config objects (background propagation), and the Namespace when
+  // Wharf created it and nothing else is in it. An empty `ns` is looked up from the managed Deployments.
   Status remove(const ReleaseKey& key, const std::string& cluster, const std::string& ns) override;
   Result<std::vector<ReleaseKey>> list_workloads(const std::string& cluster) override;
   Result<std::unique_ptr<LogStream>> logs(const ReleaseKey& key, const std::string& cluster,
@@ -47,6 +52,11 @@ class KubernetesRuntime : public Runtime {
   struct Connection;
   Result<std::shared_ptr<Connection>> connection(const std::string& cluster, bool synced);
   Status ensure_namespace(Connection& c, const Workload& w, const nlohmann::json& ns_object);
+  // Applies the config objects of `layout` that are not known to exist yet.
+  Status ensure_config(Connection& c, const Workload& w, const ConfigLayout& layout);
+  // Deletes the app's config objects of versions neither `w` nor the Deployment nor any of its
+  // ReplicaSets refers to. Failures are logged and retried on the next apply.
+  void collect_config(Connection& c, const Workload& w, const AppObjects& seen);
   bool namespace_is_empty_but(Connection& c, const std::string& ns, const std::string& app);
   void notify_changed();
 

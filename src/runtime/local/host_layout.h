@@ -5,6 +5,8 @@
 //                         point), upper/ + work/ (its writable layer), logs/, and the shim's files (shim.h)
 //   netns/<name>          its network namespace (a bind mount)
 //   workloads/<p>_<a>_<e> the app x environments the driver was asked to run (list_workloads)
+//   configs/<p>_<a>_<e>_<v> one config version of an app x environment: files/ (mounted into its
+//                         instances) and env.json (config_files.h)
 //
 // CNI's address leases live in net.state_dir, shared by every Wharf server on the machine: they share the
 // bridge and its address range. An instance directory exists before any resource of the instance is

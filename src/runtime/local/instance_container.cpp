@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "runtime/local/cgroups.h"
+#include "runtime/local/config_files.h"
 #include "runtime/local/image_user.h"
 #include "runtime/local/instance_rootfs.h"
 #include "runtime/local/oci_bundle.h"
@@ -82,6 +83,15 @@ Result<StartedContainer> start_container(const HostLayout& layout, InstanceRecor
   in.command = record.spec.command;
   in.args = record.spec.args;
   in.env = record.spec.env;
+  if (record.config_version) {
+    // Written by apply() before any instance of the release is created, and kept while an instance uses it.
+    const std::string cfg = config_dir(layout.root, record.key, *record.config_version);
+    auto env = read_config_env(cfg);
+    if (!env) return fail(env.error());
+    in.config_env = std::move(*env);
+    in.config_dir = cfg + "/files";
+    in.config_mount = std::string(kConfigMountPath);
+  }
   in.identity = {record.key.project, record.key.app, record.key.environment, record.revision, record.name};
   in.uid = user->uid;
   in.gid = user->gid;

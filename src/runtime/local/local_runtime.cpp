@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "runtime/local/cgroups.h"
+#include "runtime/local/config_files.h"
 #include "runtime/local/host_check.h"
 #include "runtime/local/host_layout.h"
 #include "runtime/local/instance_container.h"
@@ -171,6 +172,9 @@ struct LocalRuntime::Impl {
   // Pulls hold it shared from the pull until the result is recorded in `workloads`; the image collector
   // holds it exclusively, so an image pulled but not yet recorded is never collected.
   std::shared_mutex gc_mu;
+  // Held while config directories are written (apply) or collected, taken before `mu`: a directory being
+  // written for a release that is not yet desired is never collected.
+  std::mutex config_mu;
   Clock::time_point next_gc = Clock::now() + opt.image_gc_interval;  // guarded by mu
 
   int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -395,7 +399,10 @@ struct LocalRuntime::Impl {
     }
     if (now >= next_gc) {
       next_gc = now + opt.image_gc_interval;
-      pool->post([this] { collect_images(); });
+      pool->post([this] {
+        collect_images();
+        collect_configs();
+      });
     }
     return changed_any;
   }
@@ -548,6 +555,23 @@ struct LocalRuntime::Impl {
       spdlog::warn("local runtime: image collection: {}", freed.error().message);
     else if (*freed > 0)
       spdlog::info("local runtime: deleted unused images ({} MiB)", *freed >> 20);
+  }
+
+  // Deletes the config directories that no instance uses and no workload wants. Rewriting one is cheap,
+  // so none is kept for rollbacks.
+  void collect_configs() {
+    std::lock_guard config_guard(config_mu);
+    std::set<std::string> keep;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& [name, inst] : instances)
+        if (inst.rec.config_version) keep.insert(config_dir_name(inst.rec.key, *inst.rec.config_version));
+      for (const auto& [key, work] : workloads)
+        if (work.desired && work.desired->config_version)
+          keep.insert(config_dir_name(key, *work.desired->config_version));
+    }
+    if (auto n = remove_config_dirs_except(layout.root, keep); n > 0)
+      spdlog::info("local runtime: deleted {} unused config version director{}", n, n == 1 ? "y" : "ies");
   }
 
   void start_task(const std::string& name, bool first) {
@@ -754,6 +778,14 @@ Status LocalRuntime::apply(const Workload& desired) {
     return fail(Error::unavailable(text));
   }
   const Release& r = desired.release;
+  // The config version's files and variables are on disk before any instance of the release is created.
+  std::unique_lock config_guard(m.config_mu);
+  if (r.config_version) {
+    if (!desired.config || desired.config->version != *r.config_version)
+      return fail(Error::invalid("config", "config version " + std::to_string(*r.config_version) +
+                                               " of the release was not handed to the driver"));
+    if (auto s = ensure_config_dir(m.opt.root, desired.key, *desired.config); !s) return s;
+  }
   {
     std::lock_guard lock(m.mu);
     auto [it, added] = m.workloads.try_emplace(desired.key);

@@ -43,7 +43,8 @@ struct LocalRuntimeOptions {
   LogLimits logs;
   int workers = 8;
   // Unused images are deleted this often, and soon after a workload is removed. Each workload keeps its
-  // kImagesKeptPerWorkload most recently used images so that a rollback does not wait for a pull.
+  // kImagesKeptPerWorkload most recently used images so that a rollback does not wait for a pull. Config
+  // version directories (config_files.h) no instance uses are deleted at the same times.
   std::chrono::seconds image_gc_interval{600};
 
   // The defaults for a server's data dir, with test overrides from the environment:

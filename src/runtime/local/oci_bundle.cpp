@@ -89,6 +89,7 @@ std::vector<std::string> process_env(const BundleInputs& in) {
     if (eq == std::string::npos || eq == 0) continue;  // not KEY=value: the image is odd, skip it
     set_env(env, e.substr(0, eq), e.substr(eq + 1));
   }
+  for (const auto& [k, v] : in.config_env) set_env(env, k, v);
   for (const auto& [k, v] : in.env) set_env(env, k, v);
   const InstanceIdentity& id = in.identity;
   if (!id.project.empty()) set_env(env, "WHARF_PROJECT", id.project);
@@ -155,12 +156,19 @@ Result<std::string> oci_config_json(const BundleInputs& in) {
   if (cg.cpu_shares) cpu["shares"] = *cg.cpu_shares;
   if (!cpu.empty()) resources["cpu"] = cpu;
 
+  json mounts = default_mounts();
+  if (!in.config_dir.empty()) {
+    if (in.config_dir.front() != '/' || in.config_mount.empty() || in.config_mount.front() != '/')
+      return fail(Error::invalid("config", "the config directory and its mount path must be absolute"));
+    mounts.push_back(mount(in.config_mount, "bind", in.config_dir, {"rbind", "ro", "nosuid", "nodev"}));
+  }
+
   json config = {
       {"ociVersion", "1.0.2"},
       {"process", process},
       {"root", {{"path", in.rootfs}, {"readonly", in.readonly_rootfs}}},
       {"hostname", in.instance},
-      {"mounts", default_mounts()},
+      {"mounts", mounts},
       {"linux",
        {{"cgroupsPath", cgroup_path_of(in.instance)},
         {"resources", resources},

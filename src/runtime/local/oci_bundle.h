@@ -37,7 +37,11 @@ struct BundleInputs {
   ImageProcess image;
   std::vector<std::string> command;  // the app spec's command: replaces the image entrypoint (and its cmd)
   std::vector<std::string> args;     // the app spec's args: replace the image cmd
-  std::map<std::string, std::string> env;
+  std::map<std::string, std::string> env;         // the app spec's env
+  std::map<std::string, std::string> config_env;  // the config version's scalar items
+  // Host directory bind-mounted read-only at config_mount (the config version's files); empty: none.
+  std::string config_dir;
+  std::string config_mount = "/etc/wharf/config";
   InstanceIdentity identity;
   uint32_t uid = 0;
   uint32_t gid = 0;
@@ -70,8 +74,10 @@ CgroupResources cgroup_resources(const ResourceLimits& limits, const TierRatio& 
 std::vector<std::string> process_args(const ImageProcess& image, const std::vector<std::string>& command,
                                       const std::vector<std::string>& args);
 
-// The process environment: image env, then the app env (overrides a same-named image variable), then the
-// WHARF_* identity variables (override both); PATH defaulted when nobody sets it. Order is stable. Pure.
+// The process environment: image env, then the config version's scalars (config is what operators change
+// per environment, so it overrides the image's defaults), then the app spec's env (an explicit setting of
+// the app overrides both), then the WHARF_* identity variables (override all); PATH defaulted when nobody
+// sets it. Order is stable. Pure.
 std::vector<std::string> process_env(const BundleInputs& in);
 
 // Returns the config.json text for `in`, or `invalid` when there is nothing to run (no args) or the

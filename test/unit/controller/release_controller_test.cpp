@@ -10,6 +10,7 @@
 
 #include "runtime/cluster_runtimes.h"
 #include "store/sqlite/sqlite_store.h"
+#include "util/secret_box.h"
 
 namespace wharf {
 namespace {
@@ -87,11 +88,12 @@ class ReleaseControllerTest : public testing::Test {
     store_ = std::move(*s);
   }
 
-  Release deploy(const std::string& image) {
+  Release deploy(const std::string& image, std::optional<int64_t> config_version = std::nullopt) {
     auto app = store_->get_app("shop", "web");
     auto history = store_->recent_releases(key_, 50);
     DeployRequest req;
     req.image = image;
+    req.config_version = config_version;
     auto planned = plan_deploy(*app, "prod", *history, req, "alice");
     EXPECT_TRUE(planned) << planned.error().message;
     auto stored = store_->create_release(*planned);
@@ -101,16 +103,32 @@ class ReleaseControllerTest : public testing::Test {
 
   Release release(int64_t revision) { return *store_->get_release(key_, revision); }
 
+  // Publishes `items` (secret values given in plaintext, sealed here as the API does) as the next version.
+  int64_t publish(std::vector<ConfigItem> items) {
+    for (auto& i : items)
+      if (i.secret) i.value = box_.seal(i.value);
+    auto draft = store_->get_config_draft(key_);
+    EXPECT_TRUE(draft) << draft.error().message;
+    draft->items = std::move(items);
+    sort_config_items(draft->items);
+    auto saved = store_->save_config_draft(*draft);
+    EXPECT_TRUE(saved) << saved.error().message;
+    auto published = store_->publish_config(key_, saved->resource_version, "test", "alice");
+    EXPECT_TRUE(published) << published.error().message;
+    return published->version;
+  }
+
   std::string dir_;
   std::unique_ptr<SqliteStore> store_;
   ReleaseKey key_{"shop", "web", "prod"};
   EventBus bus_;
+  SecretBox box_ = *SecretBox::from_key(std::string(32, 'k'));
   FakeRuntime runtime_;
   ClusterRuntimes runtimes_;
 };
 
 TEST_F(ReleaseControllerTest, WithoutADriverReleasesStayPendingAndSayWhy) {
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   auto r = release(1);
@@ -121,7 +139,7 @@ TEST_F(ReleaseControllerTest, WithoutADriverReleasesStayPendingAndSayWhy) {
 
 TEST_F(ReleaseControllerTest, ProgressesThenSucceedsAndWritesInstances) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   auto sub = bus_.subscribe({"shop", {"release"}, nullptr});
   deploy("127.0.0.1:5000/shop/web:2");
 
@@ -158,7 +176,7 @@ TEST_F(ReleaseControllerTest, ProgressesThenSucceedsAndWritesInstances) {
 
 TEST_F(ReleaseControllerTest, RepeatedPassesWithoutChangeWriteNothing) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 1;
   ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
@@ -172,7 +190,7 @@ TEST_F(ReleaseControllerTest, RepeatedPassesWithoutChangeWriteNothing) {
 TEST_F(ReleaseControllerTest, InvalidDesiredStateFailsTheRelease) {
   runtimes_.set("local", &runtime_);
   runtime_.apply_error = Error::invalid("image", "manifest unknown: tag 2 does not exist");
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
   auto r = release(1);
@@ -183,7 +201,7 @@ TEST_F(ReleaseControllerTest, InvalidDesiredStateFailsTheRelease) {
 TEST_F(ReleaseControllerTest, UnreachableClusterKeepsProgressing) {
   runtimes_.set("local", &runtime_);
   runtime_.apply_error = Error::unavailable("connection refused");
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   auto r = release(1);
@@ -193,7 +211,7 @@ TEST_F(ReleaseControllerTest, UnreachableClusterKeepsProgressing) {
 
 TEST_F(ReleaseControllerTest, ProgressDeadlineFailsTheRelease) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 1;
   ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
@@ -207,7 +225,7 @@ TEST_F(ReleaseControllerTest, ProgressDeadlineFailsTheRelease) {
 
 TEST_F(ReleaseControllerTest, AFailedDeployReturnsToThePreviousGoodRelease) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 3;
   ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
@@ -234,7 +252,7 @@ TEST_F(ReleaseControllerTest, AFailedDeployReturnsToThePreviousGoodRelease) {
 
 TEST_F(ReleaseControllerTest, AFailedFirstDeployOrRollbackDoesNotReturn) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.apply_error = Error::invalid("image", "no such image");
   ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
@@ -260,7 +278,7 @@ TEST_F(ReleaseControllerTest, AFailedFirstDeployOrRollbackDoesNotReturn) {
 
 TEST_F(ReleaseControllerTest, ObservePassRefreshesFinishedReleasesWithoutApplying) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 3;
   ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
@@ -280,7 +298,7 @@ TEST_F(ReleaseControllerTest, ObservePassRefreshesFinishedReleasesWithoutApplyin
 
 TEST_F(ReleaseControllerTest, ResyncRemovesWorkloadsOfDeletedApps) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 3;
   ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kResync));
@@ -298,12 +316,12 @@ TEST_F(ReleaseControllerTest, ANewControllerOnTheSameStoreConverges) {
   runtimes_.set("local", &runtime_);
   deploy("127.0.0.1:5000/shop/web:2");
   {
-    ReleaseController c(*store_, runtimes_, bus_);
+    ReleaseController c(*store_, runtimes_, bus_, &box_);
     runtime_.ready = 2;
     ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
   }
   reopen();  // as after kill -9: only the store survives
-  ReleaseController c2(*store_, runtimes_, bus_);
+  ReleaseController c2(*store_, runtimes_, bus_, &box_);
   runtime_.ready = 3;
   ASSERT_EQ(*c2.reconcile_once(ReleaseController::Pass::kActive), 1);
   EXPECT_EQ(release(1).status, ReleaseStatus::kSucceeded);
@@ -312,7 +330,7 @@ TEST_F(ReleaseControllerTest, ANewControllerOnTheSameStoreConverges) {
 
 TEST_F(ReleaseControllerTest, OnlyTheNewestReleaseIsWorkedOn) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   deploy("127.0.0.1:5000/shop/web:3");
   runtime_.ready = 3;
@@ -324,7 +342,7 @@ TEST_F(ReleaseControllerTest, OnlyTheNewestReleaseIsWorkedOn) {
 
 TEST_F(ReleaseControllerTest, ResyncReappliesFinishedReleases) {
   runtimes_.set("local", &runtime_);
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   deploy("127.0.0.1:5000/shop/web:2");
   runtime_.ready = 3;
   ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
@@ -339,7 +357,7 @@ TEST_F(ReleaseControllerTest, ResyncReappliesFinishedReleases) {
 TEST_F(ReleaseControllerTest, WakeRunsAPassOnTheThread) {
   runtimes_.set("local", &runtime_);
   runtime_.ready = 3;
-  ReleaseController c(*store_, runtimes_, bus_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
   c.start(std::chrono::hours(1), std::chrono::hours(1));
   auto sub = bus_.subscribe({"shop", {"release"}, nullptr});
   std::mutex mu;
@@ -357,6 +375,74 @@ TEST_F(ReleaseControllerTest, WakeRunsAPassOnTheThread) {
   lock.unlock();
   c.stop();
   EXPECT_EQ(release(1).status, ReleaseStatus::kSucceeded);
+}
+
+}  // namespace
+}  // namespace wharf
+
+namespace wharf {
+namespace {
+
+TEST_F(ReleaseControllerTest, HandsTheDriverTheConfigVersionWithSecretsInPlaintextAndCachesIt) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
+  ConfigItem file{"app.properties", "a=1\n", ConfigType::kProperties, "", {}, false};
+  ConfigItem secret{"DB_PASSWORD", "hunter2", ConfigType::kString, "", {}, true};
+  const int64_t v = publish({file, secret});
+  deploy("127.0.0.1:5000/shop/web:2", v);
+
+  runtime_.ready = 1;
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
+  ASSERT_FALSE(runtime_.applied.empty());
+  auto config = runtime_.applied.back().config;
+  ASSERT_NE(config, nullptr);
+  EXPECT_EQ(config->version, v);
+  ASSERT_EQ(config->items.size(), 2u);
+  EXPECT_EQ(config->items[0].key, "DB_PASSWORD");
+  EXPECT_EQ(config->items[0].value, "hunter2");
+  EXPECT_EQ(config->items[1].value, "a=1\n");
+
+  // Passes reuse the loaded version instead of reading and unsealing it again.
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
+  EXPECT_EQ(runtime_.applied.back().config.get(), config.get());
+}
+
+TEST_F(ReleaseControllerTest, AReleaseWithoutConfigHandsTheDriverNone) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
+  deploy("127.0.0.1:5000/shop/web:2");
+  ASSERT_TRUE(c.reconcile_once(ReleaseController::Pass::kActive));
+  ASSERT_FALSE(runtime_.applied.empty());
+  EXPECT_EQ(runtime_.applied.back().config, nullptr);
+}
+
+TEST_F(ReleaseControllerTest, AMissingConfigVersionFailsTheReleaseOnce) {
+  runtimes_.set("local", &runtime_);
+  ReleaseController c(*store_, runtimes_, bus_, &box_);
+  deploy("127.0.0.1:5000/shop/web:2", 7);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kFailed);
+  EXPECT_NE(r.reason.find("config version 7"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("does not exist"), std::string::npos) << r.reason;
+  EXPECT_TRUE(runtime_.applied.empty());
+  // Failed is final: later passes do not retry it.
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 0);
+  EXPECT_EQ(release(1).status, ReleaseStatus::kFailed);
+}
+
+TEST_F(ReleaseControllerTest, ASecretThatCannotBeUnsealedFailsTheRelease) {
+  runtimes_.set("local", &runtime_);
+  const int64_t v = publish({ConfigItem{"TOKEN", "s3cret", ConfigType::kString, "", {}, true}});
+  deploy("127.0.0.1:5000/shop/web:2", v);
+  SecretBox other = *SecretBox::from_key(std::string(32, 'o'));
+  ReleaseController c(*store_, runtimes_, bus_, &other);
+  ASSERT_EQ(*c.reconcile_once(ReleaseController::Pass::kActive), 1);
+  auto r = release(1);
+  EXPECT_EQ(r.status, ReleaseStatus::kFailed);
+  EXPECT_NE(r.reason.find("TOKEN"), std::string::npos) << r.reason;
+  EXPECT_EQ(r.reason.find("s3cret"), std::string::npos) << r.reason;
+  EXPECT_TRUE(runtime_.applied.empty());
 }
 
 }  // namespace

@@ -64,6 +64,30 @@ TEST(OciBundle, EnvLayersImageAppIdentity) {
                                            "WHARF_INSTANCE=web-1-abcde"}));
 }
 
+TEST(OciBundle, ConfigEnvOverridesTheImageAndTheAppSpecOverridesConfig) {
+  auto in = inputs();
+  in.image.env = {"PATH=/bin", "LANG=C", "MODE=image"};
+  in.config_env = {{"LANG", "de_DE"}, {"MODE", "config"}, {"DB_URL", "pg://db"}};
+  in.env = {{"MODE", "app"}};
+  in.identity.instance = "web-1-abcde";
+  EXPECT_EQ(process_env(in), (std::vector<std::string>{"PATH=/bin", "LANG=de_DE", "MODE=app",
+                                                       "DB_URL=pg://db", "WHARF_INSTANCE=web-1-abcde"}));
+}
+
+TEST(OciBundle, ConfigFilesAreMountedReadOnly) {
+  auto in = inputs();
+  EXPECT_EQ(config(in)["mounts"].size(), 7u);  // no config: no mount
+  in.config_dir = "/var/lib/wharf/runtime/configs/shop_web_dev_3/files";
+  const auto mounts = config(in)["mounts"];
+  ASSERT_EQ(mounts.size(), 8u);
+  EXPECT_EQ(mounts.back()["destination"], "/etc/wharf/config");
+  EXPECT_EQ(mounts.back()["type"], "bind");
+  EXPECT_EQ(mounts.back()["source"], in.config_dir);
+  EXPECT_EQ(mounts.back()["options"], json({"rbind", "ro", "nosuid", "nodev"}));
+  in.config_dir = "relative/files";
+  EXPECT_FALSE(oci_config_json(in).has_value());
+}
+
 TEST(OciBundle, PathDefaultedWhenNobodySetsIt) {
   auto in = inputs();
   in.image.env = {"NOEQUALS", "=bad", "A=1"};
