@@ -49,9 +49,10 @@ struct ConfigItem {
 // What secret values look like in responses and exports; sending it back means "keep the stored value".
 inline constexpr std::string_view kMaskedValue = "******";
 
-// Limits. A version (every item's key and value together) may hold up to 4 MiB, so that one file item
-// can be well over 1 MiB (Kubernetes' ConfigMap limit; the delivery splits it). Scalars stay small: they
-// become environment variables, which Linux limits to 128 KiB each.
+// Limits. A version (every item's key and value together) may hold up to 4 MiB: well over Kubernetes'
+// 1 MiB object limit, so that driver splits a version across several ConfigMaps, but one item must fit
+// in one object there (a larger file item fails the release on Kubernetes; the local runtime takes it).
+// Scalars stay small: they become environment variables, which Linux limits to 128 KiB each.
 inline constexpr size_t kMaxConfigScalarBytes = 64 * 1024;
 inline constexpr size_t kMaxConfigFileBytes = 3 * 1024 * 1024;
 inline constexpr size_t kMaxConfigVersionBytes = 4 * 1024 * 1024;

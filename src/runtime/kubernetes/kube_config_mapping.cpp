@@ -1,7 +1,5 @@
 #include "runtime/kubernetes/kube_config_mapping.h"
 
-#include <charconv>
-
 #include "runtime/kubernetes/kube_mapping.h"
 
 namespace wharf::kube {
@@ -152,16 +150,7 @@ std::string config_selector(const ReleaseKey& key) {
 }
 
 int64_t template_config_version(const json& pod_template) {
-  const json* annotations = nullptr;
-  if (auto m = pod_template.find("metadata"); m != pod_template.end() && m->is_object())
-    if (auto a = m->find("annotations"); a != m->end() && a->is_object()) annotations = &*a;
-  if (!annotations) return 0;
-  auto it = annotations->find(kConfigVersionAnnotation);
-  if (it == annotations->end() || !it->is_string()) return 0;
-  const auto& text = it->get_ref<const std::string&>();
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size() ? value : 0;
+  return annotation_number(pod_template, kConfigVersionAnnotation);
 }
 
 }  // namespace wharf::kube

@@ -203,11 +203,15 @@ DesiredObjects desired_objects(const Workload& w, int64_t template_revision) {
 }
 
 int64_t annotated_revision(const json& object) {
+  return annotation_number(object, kRevisionAnnotation);
+}
+
+int64_t annotation_number(const json& object, std::string_view name) {
   const json* annotations = nullptr;
   if (auto m = object.find("metadata"); m != object.end() && m->is_object())
     if (auto a = m->find("annotations"); a != m->end() && a->is_object()) annotations = &*a;
   if (!annotations) return 0;
-  auto it = annotations->find(kRevisionAnnotation);
+  auto it = annotations->find(name);
   if (it == annotations->end() || !it->is_string()) return 0;
   const auto& text = it->get_ref<const std::string&>();
   int64_t value = 0;

@@ -53,6 +53,8 @@ DesiredObjects desired_objects(const Workload& w, int64_t template_revision);
 // The image reference to run: the release's image, pinned to its digest when that is known.
 std::string pinned_image(const Release& release);
 
+// The integer an object's annotation `name` records; 0 when absent or not a number.
+int64_t annotation_number(const nlohmann::json& object, std::string_view name);
 // The revision a Deployment's or pod's annotations record; 0 when absent or not a number.
 int64_t annotated_revision(const nlohmann::json& object);
 
