@@ -21,6 +21,9 @@
 namespace wharf::kube {
 namespace {
 
+using testing::config_item;
+using testing::config_version;
+
 constexpr double kRollout = 120'000;  // ms; the machine is shared with compilers
 
 class KubernetesRuntimeTest : public ::testing::Test {
@@ -165,32 +168,12 @@ TEST_F(KubernetesRuntimeTest, ApplyObserveDriftScaleLogsAndRemove) {
   EXPECT_TRUE(phase.first != 0 || phase.second == "Terminating") << phase.second;
 }
 
-ConfigItem config_item(std::string key, std::string value, ConfigType type, bool secret = false) {
-  ConfigItem i;
-  i.key = std::move(key);
-  i.value = std::move(value);
-  i.type = type;
-  i.secret = secret;
-  return i;
-}
-
 // A file of `n` bytes whose every line says where it is, so a reordering or truncation shows.
 std::string numbered_text(size_t n, char tag) {
   std::string out;
   for (size_t line = 0; out.size() < n; ++line) out += tag + std::to_string(line) + " 0123456789abcdef\n";
   out.resize(n);
   return out;
-}
-
-std::shared_ptr<ConfigVersion> config_version(int64_t number, std::vector<ConfigItem> items) {
-  auto v = std::make_shared<ConfigVersion>();
-  v->project = "shop";
-  v->app = "web";
-  v->environment = "prod";
-  v->version = number;
-  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-  v->items = std::move(items);
-  return v;
 }
 
 // Per config version: immutable ConfigMaps and a Secret in the real API server, split over 1 MiB, mounted

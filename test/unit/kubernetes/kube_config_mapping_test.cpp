@@ -13,35 +13,16 @@ namespace wharf::kube {
 namespace {
 
 using nlohmann::json;
+using testing::config_item;
+using testing::config_version;
 using testing::web_workload;
 
-ConfigItem item(std::string key, std::string value, ConfigType type = ConfigType::kString,
-                bool secret = false) {
-  ConfigItem i;
-  i.key = std::move(key);
-  i.value = std::move(value);
-  i.type = type;
-  i.secret = secret;
-  return i;
-}
-
-// Sorted by key, as versions are.
-std::shared_ptr<ConfigVersion> version(int64_t number, std::vector<ConfigItem> items) {
-  auto v = std::make_shared<ConfigVersion>();
-  v->project = "shop";
-  v->app = "web";
-  v->environment = "prod";
-  v->version = number;
-  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-  v->items = std::move(items);
-  return v;
-}
-
 std::shared_ptr<ConfigVersion> typical(int64_t number = 3) {
-  return version(number, {item("application.yaml", "server:\n  port: 8080\n", ConfigType::kYaml),
-                          item("LOG_LEVEL", "debug"), item("db.pool.size", "10", ConfigType::kInt),
-                          item("DB_PASSWORD", "s3cr3t!", ConfigType::kString, true),
-                          item("tls.key", "-----BEGIN KEY-----", ConfigType::kText, true)});
+  return config_version(
+      number, {config_item("application.yaml", "server:\n  port: 8080\n", ConfigType::kYaml),
+               config_item("LOG_LEVEL", "debug"), config_item("db.pool.size", "10", ConfigType::kInt),
+               config_item("DB_PASSWORD", "s3cr3t!", ConfigType::kString, true),
+               config_item("tls.key", "-----BEGIN KEY-----", ConfigType::kText, true)});
 }
 
 Workload with_config(std::shared_ptr<ConfigVersion> v) {
@@ -92,9 +73,10 @@ TEST(KubeConfigMapping, PlainItemsInAConfigMapSecretsInASecret) {
 }
 
 TEST(KubeConfigMapping, SplitsDataOverOneObjectsLimit) {
-  auto v = version(7, {item("a.txt", std::string(600'000, 'a'), ConfigType::kText),
-                       item("b.txt", std::string(600'000, 'b'), ConfigType::kText),
-                       item("c.txt", std::string(300'000, 'c'), ConfigType::kText), item("MODE", "x")});
+  auto v = config_version(
+      7, {config_item("a.txt", std::string(600'000, 'a'), ConfigType::kText),
+          config_item("b.txt", std::string(600'000, 'b'), ConfigType::kText),
+          config_item("c.txt", std::string(300'000, 'c'), ConfigType::kText), config_item("MODE", "x")});
   auto layout = config_layout(*v, "web");
   ASSERT_TRUE(layout) << layout.error().message;
   ASSERT_EQ(layout->parts.size(), 2u);
@@ -121,7 +103,8 @@ TEST(KubeConfigMapping, SplitsDataOverOneObjectsLimit) {
 }
 
 TEST(KubeConfigMapping, AnItemLargerThanAnObjectIsInvalid) {
-  auto v = version(4, {item("huge.txt", std::string(1'500'000, 'h'), ConfigType::kText), item("MODE", "x")});
+  auto v = config_version(
+      4, {config_item("huge.txt", std::string(1'500'000, 'h'), ConfigType::kText), config_item("MODE", "x")});
   auto layout = config_layout(*v, "web");
   ASSERT_FALSE(layout);
   EXPECT_EQ(layout.error().code, ErrorCode::kInvalid);
@@ -171,7 +154,8 @@ TEST(KubeConfigMapping, ANewConfigVersionChangesThePodTemplate) {
 }
 
 TEST(KubeConfigMapping, BytesThatAreNotUtf8GoToBinaryData) {
-  auto v = version(5, {item("blob.txt", std::string("a\xff\xfe", 3), ConfigType::kText), item("MODE", "x")});
+  auto v = config_version(
+      5, {config_item("blob.txt", std::string("a\xff\xfe", 3), ConfigType::kText), config_item("MODE", "x")});
   auto layout = config_layout(*v, "web");
   ASSERT_TRUE(layout);
   json cm = config_object(with_config(v), *layout, layout->parts[0]);

@@ -1,6 +1,11 @@
 // A typical workload for the Kubernetes driver's unit tests.
 #pragma once
 
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "runtime/runtime.h"
 
 namespace wharf::kube::testing {
@@ -42,6 +47,28 @@ inline Workload web_workload(int64_t revision = 2, int replicas = 3) {
   s.strategy.max_unavailable = {0, false};
   s.strategy.progress_deadline_seconds = 120;
   return w;
+}
+
+inline ConfigItem config_item(std::string key, std::string value, ConfigType type = ConfigType::kString,
+                              bool secret = false) {
+  ConfigItem i;
+  i.key = std::move(key);
+  i.value = std::move(value);
+  i.type = type;
+  i.secret = secret;
+  return i;
+}
+
+// Config version `number` of web in shop/prod, its items sorted by key as stored versions are.
+inline std::shared_ptr<ConfigVersion> config_version(int64_t number, std::vector<ConfigItem> items) {
+  auto v = std::make_shared<ConfigVersion>();
+  v->project = "shop";
+  v->app = "web";
+  v->environment = "prod";
+  v->version = number;
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  v->items = std::move(items);
+  return v;
 }
 
 }  // namespace wharf::kube::testing
