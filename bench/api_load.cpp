@@ -5,11 +5,6 @@
 // the server's resident memory. Scenarios: GET of the app list (N apps in one page), POST of deploys
 // (each creates a release). Usage: api_load --wharf build/wharf [--apps 100] [--clients 32]
 // [--seconds 5] [--threads 1] [--server-threads 0]
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -25,11 +20,15 @@
 #include <thread>
 #include <vector>
 
+#include "bench_server.h"
+
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using bench::rss_kib;
+using bench::Server;
 
 struct Options {
   std::string wharf = "build/wharf";
@@ -39,74 +38,6 @@ struct Options {
   int threads = 1;
   int server_threads = 0;
 };
-
-struct Server {
-  pid_t pid = -1;
-  uint16_t port = 0;
-  std::string token;
-  std::filesystem::path dir;
-};
-
-Server start_server(const Options& o) {
-  Server s;
-  s.dir = std::filesystem::temp_directory_path() / ("wharf-bench-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(s.dir);
-  std::filesystem::create_directories(s.dir);
-  int out[2];
-  if (pipe(out) != 0) std::abort();
-  s.pid = fork();
-  if (s.pid == 0) {
-    dup2(out[1], 1);
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 2);  // the access log would measure the terminal, not the server
-    std::string data = s.dir.string(), threads = std::to_string(o.server_threads);
-    execl(o.wharf.c_str(), o.wharf.c_str(), "server", "--data-dir", data.c_str(), "--listen", "127.0.0.1:0",
-          "--log-level", "warn", "--threads", threads.c_str(), nullptr);
-    _exit(127);
-  }
-  close(out[1]);
-  FILE* f = fdopen(out[0], "r");
-  char line[512];
-  while (fgets(line, sizeof line, f)) {
-    if (auto* p = std::strstr(line, "http://127.0.0.1:")) {
-      s.port = static_cast<uint16_t>(std::atoi(p + 17));
-      break;
-    }
-  }
-  if (s.port == 0) {
-    std::fprintf(stderr, "api_load: server did not start\n");
-    std::exit(1);
-  }
-  std::ifstream tf(s.dir / "admin-token");
-  std::getline(tf, s.token);
-  return s;
-}
-
-long rss_kib(pid_t pid, const char* field) {
-  std::ifstream st("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(st, line))
-    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field) + 1);
-  return -1;
-}
-
-// One blocking request for seeding.
-int request(const Server& s, http::verb verb, const std::string& target, const std::string& body) {
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port));
-  http::request<http::string_body> req{verb, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::authorization, "Bearer " + s.token);
-  req.set(http::field::content_type, "application/json");
-  req.body() = body;
-  req.prepare_payload();
-  http::write(stream, req);
-  beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(stream, buf, res);
-  return res.result_int();
-}
 
 struct Scenario {
   std::string name;
@@ -200,10 +131,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto s = start_server(o);
-  request(s, http::verb::post, "/api/v1/projects", R"({"name":"bench"})");
-  request(s, http::verb::post, "/api/v1/projects/bench/environments",
-          R"({"name":"prod","clusters":["local"]})");
+  auto s = bench::start_server(o.wharf, o.server_threads);
+  bench::request(s, "POST", "/api/v1/projects", R"({"name":"bench"})");
+  bench::request(s, "POST", "/api/v1/projects/bench/environments", R"({"name":"prod","clusters":["local"]})");
   for (int i = 0; i < o.apps; ++i) {
     nlohmann::json app = {
         {"name", "app-" + std::to_string(i)},
@@ -213,7 +143,7 @@ int main(int argc, char** argv) {
         {"resources", {{"cpu", "500m"}, {"memory", "256Mi"}}},
         {"replicas", 2},
         {"healthCheck", {{"readiness", {{"http", {{"path", "/healthz"}, {"port", "http"}}}}}}}};
-    if (request(s, http::verb::post, "/api/v1/projects/bench/apps", app.dump()) != 201) {
+    if (bench::request(s, "POST", "/api/v1/projects/bench/apps", app.dump()).status != 201) {
       std::fprintf(stderr, "api_load: seeding app %d failed\n", i);
       return 1;
     }
@@ -229,9 +159,6 @@ int main(int argc, char** argv) {
        R"({"message":"bench"})", 202},
   };
   for (const auto& sc : scenarios) run(o, s, sc);
-  kill(s.pid, SIGTERM);
-  int status = 0;
-  waitpid(s.pid, &status, 0);
-  std::filesystem::remove_all(s.dir);
+  bench::stop_server(s);
   return 0;
 }

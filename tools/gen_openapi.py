@@ -410,7 +410,15 @@ schemas["ConfigDraftPut"] = {"type": "object", "required": ["items"], "propertie
 schemas["ConfigDraftPatch"] = {"type": "object", "properties": {
     "set": {"type": "array", "items": ref("ConfigItem"), "description": "fields left out keep their values"},
     "remove": STR_LIST, "resourceVersion": RV}}
-schemas["ConfigPublish"] = {"type": "object", "properties": {"message": {"type": "string"}, "resourceVersion": RV}}
+schemas["ConfigPublish"] = {"type": "object", "properties": {
+    "message": {"type": "string"}, "resourceVersion": RV,
+    "apply": {"type": "string", "enum": ["none", "restart", "hot"], "default": "none",
+              "description": "none: the next deploy takes the version; restart: a deploy release rolls the running "
+                             "instances onto it (needs app.deploy); hot: config clients (live long poll, Apollo "
+                             "clients) get it now, instances at their next release"}}}
+schemas["ConfigAccessKey"] = {"type": "object", "properties": {
+    "id": {"type": "integer", "format": "int64"}, "createdBy": {"type": "string"}, "createdAt": TIME,
+    "secret": {"type": "string", "description": "only in the response that creates the key"}}}
 schemas["ConfigImport"] = {"type": "object", "required": ["format", "text"], "properties": {
     "format": CONFIG_FORMAT, "text": {"type": "string"},
     "mode": {"type": "string", "enum": ["merge", "replace"], "default": "merge"}, "resourceVersion": RV}}
@@ -456,7 +464,64 @@ paths[CFG + "/copy-to"] = {"post": op("Copy this environment's config into anoth
 paths["/api/v1/projects/{project}/config/search"] = {"get": op(
     "Search the project's config drafts by key, non-secret value and comment (?q=); only environments where the "
     "caller holds config.read", 200, page("ConfigSearchHit"), params=(P, "searchText") + LIST)}
+parameters["liveAfter"] = query("after", "the live version the client has: wait until it is another (long poll)",
+                                {"type": "integer", "minimum": 0})
+parameters["liveWait"] = query("wait", "how long a long poll waits (default 30s, at most 120s)", {"type": "string"})
+parameters["accessKey"] = path_param("id", "access key id", {"type": "integer", "format": "int64"})
+live_op = op("The version config clients should have now; ?after=N waits (long poll) until it is not N, 304 after "
+             "?wait=", 200, ref("ConfigVersion"), params=REL + ("liveAfter", "liveWait", "reveal"))
+live_op["responses"]["304"] = {"description": "the long poll waited and the live version did not change"}
+paths[CFG + "/live"] = {"get": live_op}
+paths[CFG + "/access-keys"] = {
+    "get": op("Access keys of the Apollo-compatible API (no secrets)", 200,
+              {"type": "object", "properties": {"items": {"type": "array", "items": ref("ConfigAccessKey")}}},
+              params=REL),
+    "post": op("Create an access key for the Apollo-compatible API (the secret is shown once)", 201,
+               ref("ConfigAccessKey"), params=REL, errors=(401, 403, 404, 503))}
+paths[CFG + "/access-keys/{id}"] = {"delete": op("Revoke an access key", 204, TEXT, params=REL + ("accessKey",))}
+del paths[CFG + "/access-keys/{id}"]["delete"]["responses"]["204"]["content"]
 schemas["Error"]["properties"]["error"]["properties"]["code"]["enum"] += ["invalid_config"]
+
+# Apollo's client API (src/api/routes_apollo.cpp): signed with an access key instead of a token.
+APOLLO = "/apollo/{project}/{env}"
+SIGNED = ("Signed with an access key as Apollo's clients sign: Authorization: Apollo {appId}:{base64 "
+          "HMAC-SHA1(secret, Timestamp + \"\\n\" + path?query)} and Timestamp: milliseconds, within 60 s.")
+parameters["apolloAppId"] = path_param("appId", "Apollo appId: the Wharf app's name")
+parameters["apolloCluster"] = path_param("cluster", "Apollo cluster: accepted and echoed (usually default)")
+parameters["apolloNamespace"] = path_param(
+    "namespace", "application (scalar items), X (the properties file item X.properties) or a file item's name")
+parameters["apolloReleaseKey"] = query("releaseKey", "the releaseKey the client has: 304 when current", {"type": "string"})
+parameters["apolloQueryAppId"] = query("appId", "Apollo appId: the Wharf app's name", {"type": "string"})
+parameters["apolloQueryCluster"] = query("cluster", "Apollo cluster (default: default)", {"type": "string"})
+parameters["apolloNotifications"] = query(
+    "notifications", "JSON array of {namespaceName, notificationId} (-1: none yet)", {"type": "string"})
+NS = (P, E, "apolloAppId", "apolloCluster", "apolloNamespace")
+OBJ = {"type": "object"}
+
+
+def apollo(summary, ok_schema, params, not_modified=None, content="application/json", errors=(401, 404)):
+    o = op(summary, 200, ok_schema, params=params, errors=errors, content=content)
+    o["security"] = []
+    o["description"] = SIGNED
+    if not_modified:
+        o["responses"]["304"] = {"description": not_modified}
+    return {"get": o}
+
+
+paths[APOLLO + "/services/config"] = {"get": {**op("Apollo meta server: the config service address (this one)", 200,
+                                                   {"type": "array", "items": OBJ}, params=(P, E), errors=()),
+                                              "security": []}}
+paths[APOLLO + "/configs/{appId}/{cluster}/{namespace}"] = apollo(
+    "Apollo: one namespace with its releaseKey (304 when unchanged); access-key signature", OBJ,
+    NS + ("apolloReleaseKey",), "the client's releaseKey is current")
+paths[APOLLO + "/configfiles/json/{appId}/{cluster}/{namespace}"] = apollo(
+    "Apollo: one namespace as a flat JSON object; access-key signature", OBJ, NS)
+paths[APOLLO + "/configfiles/{appId}/{cluster}/{namespace}"] = apollo(
+    "Apollo: one namespace as properties text; access-key signature", TEXT, NS, content="text/plain")
+paths[APOLLO + "/notifications/v2"] = apollo(
+    "Apollo: long poll (60 s) for changed namespaces, 304 when none; access-key signature",
+    {"type": "array", "items": OBJ}, (P, E, "apolloQueryAppId", "apolloQueryCluster", "apolloNotifications"),
+    "nothing changed while the request was held", errors=(400, 401, 404))
 # ---- end of the config centre -----------------------------------------------------------------------------------
 
 doc = {

@@ -14,7 +14,9 @@ class KubernetesClusters;
 }
 
 namespace wharf {
+class ConfigVersionCache;
 class ImageStore;
+class LiveConfigHub;
 class LoginService;
 class SessionManager;
 class SecretBox;
@@ -37,6 +39,8 @@ struct ApiContext {
   LoginService* login = nullptr;                   // passwords and logins
   SessionManager* sessions = nullptr;              // console sessions
   const SecretBox* secrets = nullptr;              // seals secret config values (DATA_DIR/secret.key)
+  LiveConfigHub* live_config = nullptr;            // live config versions and their long polls
+  ConfigVersionCache* config_versions = nullptr;   // plaintext config versions for config clients
 };
 
 }  // namespace wharf::api

@@ -88,6 +88,8 @@ struct HttpServer::Impl {
     beast::tcp_stream* stream = nullptr;
     net::strand<net::io_context::executor_type> strand;
     bool busy = false;  // a request is being handled; guarded by the strand
+    // Set while a deferred response waits, so draining can end the wait early; guarded by the strand.
+    net::steady_timer* waiting = nullptr;
   };
   std::mutex conns_mu;
   std::list<std::shared_ptr<Connection>> conns;
@@ -171,9 +173,13 @@ struct HttpServer::Impl {
       if (auto it = msg.find("X-CSRF-Token"); it != msg.end()) req.csrf_token = it->value();
       if (auto it = msg.find(http::field::content_type); it != msg.end()) req.content_type = it->value();
       if (auto it = msg.find("Last-Event-ID"); it != msg.end()) req.last_event_id = it->value();
+      if (auto it = msg.find(http::field::host); it != msg.end()) req.host = it->value();
+      if (auto it = msg.find("Timestamp"); it != msg.end()) req.timestamp = it->value();
+      req.target = msg.target();
       bool keep_alive = msg.keep_alive();
 
       HttpResponse resp = dispatcher.dispatch(req);
+      if (resp.deferred) resp = co_await wait_deferred(*conn, std::move(resp.deferred));
       keep_alive = keep_alive && !draining;
 
       if (resp.stream) {
@@ -207,6 +213,7 @@ struct HttpServer::Impl {
         net::post(c->strand, [c] {
           // Idle keep-alive connections wait in a read that would last until the idle timeout.
           if (c->stream && !c->busy) c->stream->socket().cancel();
+          if (c->waiting) c->waiting->cancel();  // a long poll answers now (expire())
         });
     }
     net::steady_timer timer(ioc);
@@ -221,6 +228,34 @@ struct HttpServer::Impl {
       co_await timer.async_wait(kTuple);
     }
     ioc.stop();
+  }
+
+  // The answer of a deferred response, on the connection's strand: when it is ready, else when it expires
+  // or the server drains.
+  awaitable<HttpResponse> wait_deferred(Connection& conn, std::shared_ptr<DeferredResponse> deferred) {
+    auto exec = co_await net::this_coro::executor;
+    auto timer = std::make_shared<net::steady_timer>(exec);
+    auto pending = std::make_shared<std::atomic<bool>>(false);
+    deferred->set_notify([timer, pending, exec] {
+      pending->store(true);
+      net::post(exec, [timer] { timer->cancel(); });
+    });
+    const auto deadline = std::chrono::steady_clock::now() + deferred->timeout();
+    conn.waiting = timer.get();
+    HttpResponse out;
+    for (;;) {
+      if (deferred->take(out)) break;
+      if (draining || std::chrono::steady_clock::now() >= deadline) {
+        out = deferred->expire();
+        break;
+      }
+      if (pending->exchange(false)) continue;
+      timer->expires_at(deadline);
+      co_await timer->async_wait(kTuple);
+    }
+    conn.waiting = nullptr;
+    deferred->set_notify({});
+    co_return out;
   }
 
   awaitable<void> stream_response(beast::tcp_stream& stream, HttpResponse resp) {

@@ -4,6 +4,8 @@
 // - Keep-alive; header and body size limits (413); a header-read timeout against slow clients and an
 //   idle timeout on keep-alive connections.
 // - Streamed responses (SSE) are sent with chunked encoding, with a heartbeat while idle.
+// - Deferred responses (long polls) hold the connection without a thread until they are answered, expire,
+//   or the server drains; the connection stays usable for the next request.
 // - shutdown() stops accepting, closes idle connections, lets requests in flight finish and streams
 //   end, then returns once all connections are gone or the grace period has passed.
 #pragma once

@@ -2,6 +2,7 @@
 // router compile fast and are testable without sockets.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +25,9 @@ struct HttpRequest {
   std::string content_type;
   std::string last_event_id;  // SSE resume
   std::string remote;         // peer address, for logs and audit
+  std::string target;         // the request target as sent (path and query, still percent-encoded)
+  std::string host;           // the Host header
+  std::string timestamp;      // the Timestamp header (Apollo's signed requests)
 
   // The query value or nullopt.
   std::optional<std::string> q(const std::string& key) const {
@@ -47,12 +51,29 @@ class ResponseStream {
   virtual std::string heartbeat() = 0;
 };
 
+struct HttpResponse;
+
+// A response decided later (a long poll): the server keeps the connection waiting, calls take() whenever
+// notify fires, and expire() once `timeout()` has passed or the server drains.
+class DeferredResponse {
+ public:
+  virtual ~DeferredResponse() = default;
+  virtual std::chrono::milliseconds timeout() const = 0;
+  // Called once, before the first take(), with a callback that any thread may call when an answer is ready.
+  virtual void set_notify(std::function<void()> notify) = 0;
+  // The answer once there is one; false until then (`out` untouched).
+  virtual bool take(HttpResponse& out) = 0;
+  // The answer when nothing happened in time.
+  virtual HttpResponse expire() = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::shared_ptr<ResponseStream> stream;
+  std::shared_ptr<DeferredResponse> deferred;  // set: the rest of this response is ignored
 
   static HttpResponse json(int status, std::string body) {
     HttpResponse r;

@@ -17,6 +17,7 @@ void add_access_routes(Router& router, ApiContext& ctx);    // me, roles, member
 void add_registry_routes(Router& router, ApiContext& ctx);  // browsing image registries
 void add_login_routes(Router& router, ApiContext& ctx);     // login, logout, passwords, token lists
 void add_config_routes(Router& router, ApiContext& ctx);    // config drafts, versions, import/export, search
+void add_apollo_routes(Router& router, ApiContext& ctx);    // Apollo-compatible config client API
 
 inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_system_routes(router, ctx);
@@ -30,6 +31,7 @@ inline void add_all_routes(Router& router, ApiContext& ctx) {
   add_registry_routes(router, ctx);
   add_login_routes(router, ctx);
   add_config_routes(router, ctx);
+  add_apollo_routes(router, ctx);
 }
 
 }  // namespace wharf::api

@@ -1,18 +1,25 @@
-// The config centre's API: drafts, publishing, versions, diff, import/export, copy between environments
-// and search. Secret values are sealed here (SecretBox) before they reach the store and unsealed only to
-// validate, compare or reveal them; every response masks them unless the caller holds config.reveal and
-// asks with ?reveal=1.
+// The config centre's API: drafts, publishing (with an optional rolling restart or hot update), versions,
+// diff, import/export, copy between environments, search, the live version's long poll and the access
+// keys of the Apollo-compatible API (routes_apollo.cpp). Secret values are sealed here (SecretBox) before
+// they reach the store and unsealed only to validate, compare or reveal them; every response masks them
+// unless the caller holds config.reveal and asks with ?reveal=1.
 #include <charconv>
 #include <map>
 
+#include "api/error_response.h"
 #include "api/handler_support.h"
+#include "api/live_config_poll.h"
+#include "api/release_submission.h"
 #include "api/routes.h"
+#include "controller/config_version_cache.h"
 #include "core/access_policy.h"
 #include "core/config_diff.h"
 #include "core/config_format.h"
 #include "core/config_validation.h"
 #include "store/audit_scope.h"
 #include "util/config_secrets.h"
+#include "util/crypto.h"
+#include "util/duration.h"
 #include "util/secret_box.h"
 
 namespace wharf::api {
@@ -402,6 +409,37 @@ Result<HttpResponse> patch_items(ApiContext& ctx, HttpRequest& req, const Identi
   }
 }
 
+// What publishing does beyond storing the version: nothing (the next deploy takes it), a rolling restart
+// onto it (a deploy release), or a hot update (config clients get it at once; running instances keep
+// their files and environment until their next release).
+enum class Apply { kNone, kRestart, kHot };
+
+std::string_view to_string(Apply a) {
+  switch (a) {
+    case Apply::kRestart:
+      return "restart";
+    case Apply::kHot:
+      return "hot";
+    case Apply::kNone:
+      break;
+  }
+  return "none";
+}
+
+Result<Apply> apply_of(const json& body) {
+  auto it = body.find("apply");
+  if (it == body.end() || it->is_null()) return Apply::kNone;
+  if (it->is_string()) {
+    const auto& text = it->get_ref<const std::string&>();
+    for (Apply a : {Apply::kNone, Apply::kRestart, Apply::kHot})
+      if (text == to_string(a)) return a;
+  }
+  return fail(Error::invalid("apply",
+                             "apply must be \"none\" (the next deploy takes the version), \"restart\" "
+                             "(roll the running instances onto it) or \"hot\" (config clients get it "
+                             "now, instances at their next release)"));
+}
+
 Result<HttpResponse> publish(ApiContext& ctx, HttpRequest& req, const Identity& who) {
   const ConfigKey key = key_of(req);
   json body = json::object();
@@ -410,9 +448,27 @@ Result<HttpResponse> publish(ApiContext& ctx, HttpRequest& req, const Identity& 
     if (!b) return fail(b.error());
     body = std::move(*b);
   }
-  if (auto s = only_fields(body, "", {"message", "resourceVersion"}); !s) return fail(s.error());
+  if (auto s = only_fields(body, "", {"message", "resourceVersion", "apply"}); !s) return fail(s.error());
   auto message = message_of(body);
   if (!message) return fail(message.error());
+  auto apply = apply_of(body);
+  if (!apply) return fail(apply.error());
+  if (*apply == Apply::kRestart) {
+    // Checked before publishing, so a refused restart does not leave a version published on its own.
+    if (!who.access->allows("app.deploy", key.project, key.environment))
+      return fail(
+          Error::forbidden("apply \"restart\" deploys the app, which needs the app.deploy permission in "
+                           "environment \"" +
+                           key.environment + "\"; publish without it, or with \"hot\""));
+    auto history = ctx.store.recent_releases(key, 1);
+    if (!history) return fail(history.error());
+    if (history->empty())
+      return fail(Error::conflict("apply \"restart\" rolls out the new version to running instances, but " +
+                                      where(key) +
+                                      " was never deployed; deploy it (it takes the latest "
+                                      "version) or publish without apply",
+                                  "apply"));
+  }
   auto rv = resource_version_of(body);
   if (!rv) return fail(rv.error());
   auto draft = ctx.store.get_config_draft(key);
@@ -441,10 +497,28 @@ Result<HttpResponse> publish(ApiContext& ctx, HttpRequest& req, const Identity& 
   auto base = load_snapshot(ctx, key, std::to_string(draft->base_version), "baseVersion");
   if (!base) return fail(base.error());
   // What was validated is what gets published: the store refuses a draft changed in between.
-  auto version = ctx.store.publish_config(key, draft->resource_version, *message, who.user);
+  auto version =
+      ctx.store.publish_config(key, draft->resource_version, *message, who.user, *apply == Apply::kHot);
   if (!version) return fail(version.error());
   json out = encode_version(*version);
+  ctx.bus.publish(Event{"ADDED", "config", key.project,
+                        key.app + "/" + key.environment + "/" + std::to_string(version->version),
+                        version->resource_version, out.dump(-1, ' ', false, json::error_handler_t::replace)});
+  out["apply"] = to_string(*apply);
   out["changes"] = encode_changes(diff_config(*base, *plain));
+  if (*apply == Apply::kRestart) {
+    DeployRequest deploy;
+    deploy.config_version = version->version;
+    deploy.message = "config version " + std::to_string(version->version) +
+                     (message->empty() ? std::string() : ": " + *message);
+    auto release = submit_deploy(ctx, req, std::move(deploy), who.user);
+    // The version is published either way; say why no release followed rather than fail the call.
+    if (release)
+      out["release"] = json::parse(release->body, nullptr, false);
+    else
+      out["releaseError"] =
+          json{{"code", to_string(release.error().code)}, {"message", release.error().message}};
+  }
   return HttpResponse::json(201, out.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
@@ -645,6 +719,104 @@ Result<HttpResponse> search(ApiContext& ctx, HttpRequest& req, const Identity& w
                                      -1, ' ', false, json::error_handler_t::replace));
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Live version and access keys
+
+constexpr auto kDefaultLongPoll = std::chrono::seconds(30);
+constexpr auto kMaxLongPoll = std::chrono::seconds(120);
+
+// The live version with its items (masked unless revealed); version 0 and no items when none is live.
+HttpResponse live_view(ApiContext& ctx, const ConfigKey& key, int64_t version, bool reveal) {
+  json out{
+      {"project", key.project}, {"app", key.app}, {"environment", key.environment}, {"version", version}};
+  if (version == 0) {
+    out["items"] = json::array();
+    return HttpResponse::json(200, out.dump());
+  }
+  auto v = ctx.config_versions->get(key, version);
+  if (!v) return error_response(v.error());
+  out = encode_version(**v);
+  out["items"] = encode_items((*v)->items, reveal);
+  return HttpResponse::json(200, out.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// GET .../config/live: the version config clients should have now. With ?after=N it is a long poll: it
+// answers as soon as the live version is not N (a publish with apply, a deploy or rollback), or 304 after
+// ?wait= (default 30 s, at most 120 s).
+Result<HttpResponse> live(ApiContext& ctx, HttpRequest& req, const Identity& who) {
+  const ConfigKey key = key_of(req);
+  auto reveal = wants_reveal(ctx, req, who, key);
+  if (!reveal) return fail(reveal.error());
+  auto wait = std::chrono::seconds(kDefaultLongPoll);
+  if (auto w = req.q("wait")) {
+    auto parsed = parse_duration(*w);
+    if (!parsed || *parsed > kMaxLongPoll)
+      return fail(Error::invalid(
+          "wait", "wait must be a duration of at most 120s, e.g. \"30s\"; got \"" + *w + "\""));
+    wait = *parsed;
+  }
+  auto after = req.q("after");
+  if (!after) {
+    auto v = ctx.live_config->live(key);
+    if (!v) return fail(v.error());
+    return live_view(ctx, key, *v, *reveal);
+  }
+  int64_t known = 0;
+  auto [p, ec] = std::from_chars(after->data(), after->data() + after->size(), known);
+  if (ec != std::errc() || p != after->data() + after->size() || known < 0)
+    return fail(
+        Error::invalid("after", "after must be the version you have (0: none); got \"" + *after + "\""));
+  HttpResponse unchanged;
+  unchanged.status = 304;
+  unchanged.body.clear();
+  auto poll = LiveConfigPoll::start(
+      *ctx.live_config, key, known, wait,
+      [&ctx, key, reveal = *reveal](int64_t version) { return live_view(ctx, key, version, reveal); },
+      std::move(unchanged));
+  if (!poll) return fail(poll.error());
+  HttpResponse r;
+  r.deferred = std::move(*poll);
+  return r;
+}
+
+json encode_access_key(const ConfigAccessKey& k) {
+  return json{{"id", k.id}, {"createdBy", k.created_by}, {"createdAt", k.created_at}};
+}
+
+Result<HttpResponse> create_access_key(ApiContext& ctx, HttpRequest& req, const Identity& who) {
+  const ConfigKey key = key_of(req);
+  auto box = box_of(ctx);
+  if (!box) return fail(box.error());
+  const std::string secret = random_hex(16);  // 32 hex digits, like Apollo's
+  auto stored = ctx.store.create_config_access_key(
+      ConfigAccessKey{key.project, key.app, key.environment, 0, (*box)->seal(secret), who.user, ""});
+  if (!stored) return fail(stored.error());
+  json out = encode_access_key(*stored);
+  out["secret"] = secret;
+  out["note"] = "the secret is shown only now: give it to the Apollo client as apollo.access-key.secret";
+  return HttpResponse::json(201, out.dump());
+}
+
+Result<HttpResponse> list_access_keys(ApiContext& ctx, HttpRequest& req, const Identity&) {
+  auto keys = ctx.store.list_config_access_keys(key_of(req));
+  if (!keys) return fail(keys.error());
+  json items = json::array();
+  for (const auto& k : *keys) items.push_back(encode_access_key(k));
+  return HttpResponse::json(200, json{{"items", std::move(items)}}.dump());
+}
+
+Result<HttpResponse> delete_access_key(ApiContext& ctx, HttpRequest& req, const Identity&) {
+  const auto& text = req.param("id");
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || p != text.data() + text.size())
+    return fail(Error::invalid("id", "an access key id is an integer; got \"" + text + "\""));
+  if (auto s = ctx.store.delete_config_access_key(key_of(req), id); !s) return fail(s.error());
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
 }  // namespace
 
 void add_config_routes(Router& router, ApiContext& ctx) {
@@ -679,6 +851,18 @@ void add_config_routes(Router& router, ApiContext& ctx) {
   router.add({"GET", path("/export"), "config.read",
               "Export a config version's scalar items as .properties, .env, YAML or JSON",
               bind(export_items)});
+  router.add({"GET", path("/live"), "config.read",
+              "The version config clients should have now; ?after=N waits (long poll) until it is not N, 304 "
+              "after ?wait=",
+              bind(live)});
+  // A key reads secret values through the Apollo API, so handing one out needs config.reveal.
+  router.add({"POST", path("/access-keys"), "config.reveal",
+              "Create an access key for the Apollo-compatible API (the secret is shown once)",
+              bind(create_access_key)});
+  router.add({"GET", path("/access-keys"), "config.read",
+              "Access keys of the Apollo-compatible API (no secrets)", bind(list_access_keys)});
+  router.add({"DELETE", path("/access-keys/{id}"), "config.reveal", "Revoke an access key",
+              bind(delete_access_key)});
   router.add({"POST", path("/copy-to"), "config.edit",
               "Copy this environment's config into another environment's draft", bind(copy_to)});
   // Project-wide, so it needs project.read; the hits are filtered to environments where the caller holds

@@ -1,6 +1,7 @@
 #include <charconv>
 
 #include "api/handler_support.h"
+#include "api/release_submission.h"
 #include "api/routes.h"
 #include "core/json_codec.h"
 
@@ -87,6 +88,14 @@ Status only_fields(const json& body, std::initializer_list<const char*> allowed)
 
 }  // namespace
 
+Result<HttpResponse> submit_deploy(ApiContext& ctx, const HttpRequest& req, DeployRequest request,
+                                   const std::string& user) {
+  auto target = load_target(ctx.store, req);
+  if (!target) return tl::unexpected(target.error());
+  if (auto s = choose_config_version(ctx.store, target->key, request); !s) return tl::unexpected(s.error());
+  return submit(ctx, plan_deploy(target->app, target->key.environment, target->history, request, user));
+}
+
 void add_release_routes(Router& router, ApiContext& ctx) {
   router.add({"POST", path("/deploy"), "app.deploy", "Deploy the app (new image, config version or replicas)",
               [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
@@ -94,12 +103,7 @@ void add_release_routes(Router& router, ApiContext& ctx) {
                 if (!body) return tl::unexpected(body.error());
                 auto request = json_codec::decode_deploy_request(*body);
                 if (!request) return tl::unexpected(request.error());
-                auto target = load_target(ctx.store, req);
-                if (!target) return tl::unexpected(target.error());
-                if (auto s = choose_config_version(ctx.store, target->key, *request); !s)
-                  return tl::unexpected(s.error());
-                return submit(ctx, plan_deploy(target->app, target->key.environment, target->history,
-                                               *request, who.user));
+                return submit_deploy(ctx, req, std::move(*request), who.user);
               }});
   router.add({"POST", path("/rollback"), "app.rollback",
               "Roll back to an earlier release: its image, spec and config version together",

@@ -7,6 +7,7 @@
 #include "api/metrics.h"
 #include "api/openapi.h"
 #include "api/routes.h"
+#include "events/live_config_hub.h"
 
 namespace wharf {
 std::string_view embedded_openapi_json();  // generated from src/api/openapi.json
@@ -33,6 +34,11 @@ void add_system_routes(Router& router, ApiContext& ctx) {
          if (ctx.metrics) ctx.metrics->render(out);
          out += "# HELP wharf_watch_subscribers Open watch streams.\n# TYPE wharf_watch_subscribers gauge\n";
          out += "wharf_watch_subscribers " + std::to_string(ctx.bus.subscriber_count()) + "\n";
+         if (ctx.live_config) {
+           out += "# HELP wharf_config_long_polls Config long polls (config API and Apollo) waiting for a "
+                  "change.\n# TYPE wharf_config_long_polls gauge\n";
+           out += "wharf_config_long_polls " + std::to_string(ctx.live_config->waiting()) + "\n";
+         }
          if (ctx.runtimes) {
            // A driver may serve several clusters; each renders its families once.
            std::set<Runtime*> rendered;

@@ -11,7 +11,8 @@ namespace {
 // Every kind of event, with the permission that reading such objects through the API needs.
 const std::map<std::string, std::string, std::less<>> kKinds = {
     {"project", "project.read"}, {"environment", "environment.read"}, {"cluster", "cluster.read"},
-    {"app", "app.read"},         {"release", "release.read"},         {"instance", "instance.read"}};
+    {"app", "app.read"},         {"release", "release.read"},         {"instance", "instance.read"},
+    {"config", "config.read"}};
 
 std::string_view read_permission_of(std::string_view kind) {
   auto it = kKinds.find(kind);
@@ -88,8 +89,8 @@ void add_watch_routes(Router& router, ApiContext& ctx) {
                     if (!kKinds.contains(kind))
                       return fail(
                           Error::invalid("kinds", "unknown kind \"" + kind +
-                                                      "\"; use project, environment, cluster, app, release "
-                                                      "or instance"));
+                                                      "\"; use project, environment, cluster, app, release, "
+                                                      "instance or config"));
                     filter.kinds.insert(kind);
                     start = end + 1;
                   }

@@ -9,7 +9,6 @@
 
 #include "core/json_codec.h"
 #include "util/clock.h"
-#include "util/config_secrets.h"
 
 namespace wharf {
 namespace {
@@ -43,7 +42,7 @@ ReleaseStatus overall(const std::vector<ClusterRollout>& clusters) {
 
 ReleaseController::ReleaseController(Store& store, RuntimeRegistry& runtimes, EventBus& bus,
                                      const SecretBox* secrets)
-    : store_(store), runtimes_(runtimes), bus_(bus), secrets_(secrets) {}
+    : store_(store), runtimes_(runtimes), bus_(bus), configs_(store, secrets) {}
 
 ReleaseController::~ReleaseController() {
   stop();
@@ -58,34 +57,16 @@ void ReleaseController::publish_release(const Release& r, const char* type) {
 Result<std::shared_ptr<const ConfigVersion>> ReleaseController::config_of(const Release& release) {
   if (!release.config_version) return std::shared_ptr<const ConfigVersion>();
   const int64_t version = *release.config_version;
-  const std::string cache_key =
-      release.project + "/" + release.app + "/" + release.environment + "#" + std::to_string(version);
-  {
-    std::lock_guard lock(config_mu_);
-    for (auto it = config_cache_.begin(); it != config_cache_.end(); ++it) {
-      if (it->key != cache_key) continue;
-      config_cache_.splice(config_cache_.begin(), config_cache_, it);
-      return config_cache_.front().config;
-    }
-  }
+  auto config = configs_.get(ConfigKey{release.project, release.app, release.environment}, version);
+  if (config) return config;
   // Errors that no retry can fix are `invalid` (the caller fails the release); others pass through.
   const std::string what =
       "config version " + std::to_string(version) + " of " + release.app + " in " + release.environment;
-  auto loaded =
-      store_.get_config_version(ConfigKey{release.project, release.app, release.environment}, version);
-  if (!loaded) {
-    if (loaded.error().code == ErrorCode::kNotFound)
-      return fail(Error::invalid("config_version", what + " does not exist"));
-    return fail(loaded.error());
-  }
-  auto plain = unseal_config_items(secrets_, std::move(loaded->items));
-  if (!plain) return fail(Error::invalid("config_version", what + ": " + plain.error().message));
-  loaded->items = std::move(*plain);
-  auto config = std::make_shared<const ConfigVersion>(std::move(*loaded));
-  std::lock_guard lock(config_mu_);
-  config_cache_.push_front({cache_key, config});
-  if (config_cache_.size() > kCachedConfigVersions) config_cache_.pop_back();
-  return config;
+  if (config.error().code == ErrorCode::kNotFound)
+    return fail(Error::invalid("config_version", what + " does not exist"));
+  if (config.error().code == ErrorCode::kInvalid)
+    return fail(Error::invalid("config_version", what + ": " + config.error().message));
+  return fail(config.error());
 }
 
 Result<int> ReleaseController::reconcile_once(Pass pass) {

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/config_version_cache.h"
 #include "events/event_bus.h"
 #include "runtime/runtime.h"
 #include "store/store.h"
@@ -75,22 +75,13 @@ class ReleaseController {
   Store& store_;
   RuntimeRegistry& runtimes_;
   EventBus& bus_;
-  const SecretBox* secrets_;
   std::function<Clock::time_point()> now_ = [] { return Clock::now(); };
 
   // Last instance lists written, to skip identical writes. Only an optimisation: losing it (restart)
   // costs one redundant write per workload.
   std::map<std::string, std::vector<Instance>> written_instances_;
 
-  // Config versions loaded and unsealed, most recently used first (versions are immutable, so entries
-  // never go stale). Bounded so that a server with many apps does not keep every version in memory.
-  static constexpr size_t kCachedConfigVersions = 64;
-  struct CachedConfig {
-    std::string key;  // project/app/environment#version
-    std::shared_ptr<const ConfigVersion> config;
-  };
-  std::mutex config_mu_;
-  std::list<CachedConfig> config_cache_;
+  ConfigVersionCache configs_;  // plaintext config versions for the drivers
 
   std::mutex mu_;
   std::condition_variable cv_;

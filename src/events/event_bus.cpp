@@ -13,7 +13,7 @@ void Subscription::set_notify(std::function<void()> notify) {
 }
 
 std::string_view environment_of(const Event& e) {
-  if (e.kind != "release" && e.kind != "instance") return {};
+  if (e.kind != "release" && e.kind != "instance" && e.kind != "config") return {};
   std::string_view name = e.name;
   auto first = name.find('/');
   if (first == std::string_view::npos) return {};

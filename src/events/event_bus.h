@@ -19,14 +19,16 @@ namespace wharf {
 
 struct Event {
   std::string type;  // ADDED, MODIFIED, DELETED
-  std::string kind;  // project, environment, app, release, instance, cluster
+  std::string kind;  // project, environment, app, release, instance, cluster, config (a published version)
   std::string project;
-  std::string name;  // object name; for releases "app/environment/revision", instances "app/environment/name"
+  // Object name; for releases "app/environment/revision", instances "app/environment/name", config versions
+  // "app/environment/version".
+  std::string name;
   int64_t resource_version = 0;
   std::string object_json;  // the object as the API returns it
 };
 
-// The environment a release or instance event belongs to (from its name); empty for other kinds.
+// The environment a release, instance or config event belongs to (from its name); empty for other kinds.
 std::string_view environment_of(const Event& e);
 
 class EventBus;

@@ -29,8 +29,10 @@
 #include "auth/password.h"
 #include "auth/session_manager.h"
 #include "auth/token_authenticator.h"
+#include "controller/config_version_cache.h"
 #include "controller/release_controller.h"
 #include "events/event_bus.h"
+#include "events/live_config_hub.h"
 #include "image/image_store.h"
 #include "runtime/cluster_runtimes.h"
 #include "runtime/kubernetes/kube_cluster_registry.h"
@@ -179,6 +181,9 @@ int run_server(const ServerOptions& options) {
     return 1;
   }
   ReleaseController controller(**store, runtimes, bus, &*secrets);
+  // What config clients (long polls, Apollo clients) should have, and the versions they read.
+  LiveConfigHub live_config(**store, bus);
+  ConfigVersionCache config_versions(**store, &*secrets);
   kube::KubernetesRuntime kubernetes;
   kubernetes.set_change_listener([&controller] { controller.observe_soon(); });
   kube::KubernetesClusters kubernetes_clusters(**store, *secrets, runtimes, kubernetes);
@@ -208,6 +213,8 @@ int run_server(const ServerOptions& options) {
   ctx.login = &logins;
   ctx.sessions = &sessions;
   ctx.secrets = &*secrets;
+  ctx.live_config = &live_config;
+  ctx.config_versions = &config_versions;
   Authorizer authorizer(**store);
   api::Dispatcher dispatcher(router, authenticator, authorizer, metrics, **store);
   api::HttpServerOptions http_options;

@@ -20,6 +20,7 @@
 #include "core/app.h"
 #include "core/audit.h"
 #include "core/cluster.h"
+#include "core/config_access_key.h"
 #include "core/config_draft.h"
 #include "core/config_version.h"
 #include "core/environment.h"
@@ -156,9 +157,11 @@ class Store {
   // Publishes the stored draft as version N+1 (N: the newest version, 0 when none) in one transaction:
   // versions are numbered without gaps however many publish at once. `draft_resource_version` must equal
   // the draft's (what the caller validated; 0 skips the check); a draft never saved is `invalid`. The
-  // draft stays as it was, now based on N+1.
+  // draft stays as it was, now based on N+1. `hot`: the version becomes live for config clients at once
+  // (see live_config_version) instead of with the next release.
   virtual Result<ConfigVersion> publish_config(const ConfigKey& key, int64_t draft_resource_version,
-                                               const std::string& message, const std::string& author) = 0;
+                                               const std::string& message, const std::string& author,
+                                               bool hot = false) = 0;
   // One version with its items; `not_found` when it does not exist.
   virtual Result<ConfigVersion> get_config_version(const ConfigKey& key, int64_t version) = 0;
   // Newest first, without items.
@@ -166,6 +169,14 @@ class Store {
                                                            const ListOptions& options) = 0;
   // The newest version's number, 0 when none was published.
   virtual Result<int64_t> latest_config_version(const ConfigKey& key) = 0;
+  // The version config clients (watchers, Apollo clients) should have now: a version published hot after
+  // the newest release that has not failed; else that release's version (so a rollback takes clients
+  // back too); else, when no release carries one, the latest published version; 0 when none.
+  virtual Result<int64_t> live_config_version(const ConfigKey& key) = 0;
+  // Access keys of the Apollo-compatible API; secrets stay sealed here like secret item values.
+  virtual Result<ConfigAccessKey> create_config_access_key(const ConfigAccessKey& key) = 0;
+  virtual Result<std::vector<ConfigAccessKey>> list_config_access_keys(const ConfigKey& key) = 0;
+  virtual Status delete_config_access_key(const ConfigKey& key, int64_t id) = 0;
   // Items of the project's drafts whose key, non-secret value or comment contains `text` (ASCII case
   // insensitive), ordered by app, environment and key. A missing project is `not_found`.
   virtual Result<Page<ConfigSearchHit>> search_config(const std::string& project, const std::string& text,

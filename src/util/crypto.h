@@ -25,6 +25,9 @@ class Sha256 {
   ::evp_md_ctx_st* ctx_;
 };
 
+// Standard base64 (with padding) of HMAC-SHA1 of `data` under `key`: Apollo's request signature.
+std::string hmac_sha1_base64(std::string_view key, std::string_view data);
+
 // `bytes` bytes from the OS CSPRNG, hex-encoded (2 * bytes characters). Aborts if the CSPRNG fails.
 std::string random_hex(size_t bytes);
 // Constant-time equality, for comparing secrets.

@@ -269,6 +269,24 @@ CREATE TABLE config_version_items (
     REFERENCES config_versions (project, app, environment, version) ON DELETE CASCADE
 );
 )sql",
+    // 5: live config. A version published "hot" records the newest release revision at that moment: it is
+    // live until a later release. Access keys of the Apollo-compatible API, sealed like secret values.
+    R"sql(
+ALTER TABLE config_versions ADD COLUMN hot_after_revision INTEGER;
+CREATE TABLE config_access_keys (
+  id INTEGER PRIMARY KEY,
+  project TEXT NOT NULL,
+  app TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  secret TEXT NOT NULL,  -- sealed ("wsb1:...")
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  FOREIGN KEY (project, app) REFERENCES apps (project, name) ON DELETE CASCADE,
+  FOREIGN KEY (project, environment) REFERENCES environments (project, name) ON DELETE CASCADE
+);
+CREATE INDEX config_access_keys_by_app ON config_access_keys (project, app, environment);
+CREATE INDEX config_access_keys_by_environment ON config_access_keys (project, environment);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

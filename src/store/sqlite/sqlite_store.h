@@ -84,10 +84,15 @@ class SqliteStore final : public Store, public CredentialStore {
   Result<ConfigDraft> get_config_draft(const ConfigKey& key) override;
   Result<ConfigDraft> save_config_draft(const ConfigDraft& draft) override;
   Result<ConfigVersion> publish_config(const ConfigKey& key, int64_t draft_resource_version,
-                                       const std::string& message, const std::string& author) override;
+                                       const std::string& message, const std::string& author,
+                                       bool hot = false) override;
   Result<ConfigVersion> get_config_version(const ConfigKey& key, int64_t version) override;
   Result<Page<ConfigVersion>> list_config_versions(const ConfigKey& key, const ListOptions& options) override;
   Result<int64_t> latest_config_version(const ConfigKey& key) override;
+  Result<int64_t> live_config_version(const ConfigKey& key) override;
+  Result<ConfigAccessKey> create_config_access_key(const ConfigAccessKey& key) override;
+  Result<std::vector<ConfigAccessKey>> list_config_access_keys(const ConfigKey& key) override;
+  Status delete_config_access_key(const ConfigKey& key, int64_t id) override;
   Result<Page<ConfigSearchHit>> search_config(const std::string& project, const std::string& text,
                                               const ListOptions& options) override;
 

@@ -1,4 +1,5 @@
-// SqliteStore: the config centre's drafts and versions (migration 4).
+// SqliteStore: the config centre's drafts and versions (migration 4), live versions and access keys
+// (migration 5).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -207,7 +208,8 @@ Result<ConfigDraft> SqliteStore::save_config_draft(const ConfigDraft& draft) {
 }
 
 Result<ConfigVersion> SqliteStore::publish_config(const ConfigKey& key, int64_t draft_resource_version,
-                                                  const std::string& message, const std::string& author) {
+                                                  const std::string& message, const std::string& author,
+                                                  bool hot) {
   return write([&](Database& db, int64_t rv, const std::string& now) -> Result<ConfigVersion> {
     int64_t stored = 0;
     {
@@ -265,6 +267,15 @@ Result<ConfigVersion> SqliteStore::publish_config(const ConfigKey& key, int64_t 
           "ORDER BY key");
       if (!st) return fail(std::move(st.error()));
       st->bind_all(v.version, key.project, key.app, key.environment);
+      if (auto s = st->run(); !s) return fail(std::move(s.error()));
+    }
+    if (hot) {
+      auto st = db.prepare(
+          "UPDATE config_versions SET hot_after_revision = (SELECT COALESCE(MAX(revision), 0) FROM releases "
+          "WHERE project = ?1 AND app = ?2 AND environment = ?3) "
+          "WHERE project = ?1 AND app = ?2 AND environment = ?3 AND version = ?4");
+      if (!st) return fail(std::move(st.error()));
+      st->bind_all(key.project, key.app, key.environment, v.version);
       if (auto s = st->run(); !s) return fail(std::move(s.error()));
     }
     {
@@ -342,6 +353,80 @@ Result<int64_t> SqliteStore::latest_config_version(const ConfigKey& key) {
     if (auto s = need_parents(**db, key); !s) return fail(std::move(s.error()));
   }
   return latest;
+}
+
+Result<int64_t> SqliteStore::live_config_version(const ConfigKey& key) {
+  auto db = reader();
+  if (!db) return fail(std::move(db.error()));
+  // One statement, so the release and the hot version are read from the same snapshot.
+  auto st = (*db)->prepare(
+      "WITH r AS (SELECT revision, config_version FROM releases WHERE project = ?1 AND app = ?2 AND "
+      "environment = ?3 AND status != 'failed' ORDER BY revision DESC LIMIT 1), "
+      "h AS (SELECT version, hot_after_revision FROM config_versions WHERE project = ?1 AND app = ?2 AND "
+      "environment = ?3 AND hot_after_revision IS NOT NULL ORDER BY version DESC LIMIT 1) "
+      "SELECT (SELECT version FROM h WHERE hot_after_revision >= COALESCE((SELECT revision FROM r), 0)), "
+      "(SELECT config_version FROM r), "
+      "(SELECT MAX(version) FROM config_versions WHERE project = ?1 AND app = ?2 AND environment = ?3)");
+  if (!st) return fail(std::move(st.error()));
+  st->bind_all(key.project, key.app, key.environment);
+  auto row = st->step();
+  if (!row) return fail(std::move(row.error()));
+  for (int column = 0; column < 3; ++column)
+    if (auto v = st->optional_int64(column)) return *v;
+  if (auto s = need_parents(**db, key); !s) return fail(std::move(s.error()));
+  return 0;
+}
+
+Result<ConfigAccessKey> SqliteStore::create_config_access_key(const ConfigAccessKey& key) {
+  const ConfigKey where{key.project, key.app, key.environment};
+  return write([&](Database& db, int64_t, const std::string& now) -> Result<ConfigAccessKey> {
+    if (auto s = need_parents(db, where); !s) return fail(std::move(s.error()));
+    auto st = db.prepare(
+        "INSERT INTO config_access_keys (project, app, environment, secret, created_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!st) return fail(std::move(st.error()));
+    st->bind_all(key.project, key.app, key.environment, key.secret, key.created_by, now);
+    auto row = st->step();
+    if (!row) return fail(std::move(row.error()));
+    ConfigAccessKey out = key;
+    out.id = st->int64(0);
+    out.created_at = now;
+    return out;
+  });
+}
+
+Result<std::vector<ConfigAccessKey>> SqliteStore::list_config_access_keys(const ConfigKey& key) {
+  auto db = reader();
+  if (!db) return fail(std::move(db.error()));
+  auto st = (*db)->prepare(
+      "SELECT id, secret, created_by, created_at FROM config_access_keys WHERE project = ? AND app = ? AND "
+      "environment = ? ORDER BY id");
+  if (!st) return fail(std::move(st.error()));
+  st->bind_all(key.project, key.app, key.environment);
+  auto keys = collect_all<ConfigAccessKey>(*st, [&](const Statement& row) -> Result<ConfigAccessKey> {
+    return ConfigAccessKey{key.project, key.app,     key.environment, row.int64(0),
+                           row.text(1), row.text(2), row.text(3)};
+  });
+  if (keys && keys->empty()) {
+    if (auto s = need_parents(**db, key); !s) return fail(std::move(s.error()));
+  }
+  return keys;
+}
+
+Status SqliteStore::delete_config_access_key(const ConfigKey& key, int64_t id) {
+  return write([&](Database& db, int64_t, const std::string&) -> Status {
+    auto st = db.prepare(
+        "DELETE FROM config_access_keys WHERE project = ? AND app = ? AND environment = ? AND id = ? "
+        "RETURNING id");
+    if (!st) return fail(std::move(st.error()));
+    st->bind_all(key.project, key.app, key.environment, id);
+    auto row = st->step();
+    if (!row) return fail(std::move(row.error()));
+    if (*row) return {};
+    if (auto s = need_parents(db, key); !s) return s;
+    return fail(
+        Error::not_found("access key " + std::to_string(id) + " of " + config_what(key) + " does not exist"));
+  });
 }
 
 Result<Page<ConfigSearchHit>> SqliteStore::search_config(const std::string& project, const std::string& text,

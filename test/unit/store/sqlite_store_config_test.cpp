@@ -236,5 +236,83 @@ TEST_F(ConfigStoreTest, DeletingTheAppOrEnvironmentDeletesItsConfig) {
   EXPECT_EQ(count_rows("config_draft_items"), 0);
 }
 
+TEST_F(ConfigStoreTest, LiveVersionFollowsReleasesAndHotPublishes) {
+  auto publish = [&](std::string value, bool hot) {
+    EXPECT_TRUE(store_->save_config_draft(draft({item("MODE", std::move(value))})));
+    auto v = store_->publish_config(web_test, 0, "", "alice", hot);
+    EXPECT_TRUE(v) << v.error().message;
+    return v ? v->version : 0;
+  };
+  auto live = [&] {
+    auto v = store_->live_config_version(web_test);
+    EXPECT_TRUE(v) << v.error().message;
+    return v ? *v : -1;
+  };
+  auto deploy = [&](std::optional<int64_t> config) {
+    Release r = release_for("shop", "web", "test");
+    r.config_version = config;
+    auto stored = store_->create_release(r);
+    EXPECT_TRUE(stored) << stored.error().message;
+    return *stored;
+  };
+
+  EXPECT_EQ(live(), 0);
+  EXPECT_EQ(store_->live_config_version({"shop", "ghost", "test"}).error().code, ErrorCode::kNotFound);
+  // Never deployed: the latest published version is live, hot or not.
+  EXPECT_EQ(publish("a", false), 1);
+  EXPECT_EQ(live(), 1);
+  // A release without config (deployed before any was published) leaves the latest published live.
+  deploy(std::nullopt);
+  EXPECT_EQ(publish("b", false), 2);
+  EXPECT_EQ(live(), 2);
+  // A release pins its version: a plain publish waits for the next release, a hot one is live at once.
+  deploy(2);
+  EXPECT_EQ(publish("c", false), 3);
+  EXPECT_EQ(live(), 2);
+  EXPECT_EQ(publish("d", true), 4);
+  EXPECT_EQ(live(), 4);
+  // A later release wins over the hot version: a rollback takes clients back.
+  deploy(1);
+  EXPECT_EQ(live(), 1);
+  // A release in progress is live; when it fails, the release that reverts it is.
+  Release bad = deploy(3);
+  EXPECT_EQ(live(), 3);
+  bad.status = ReleaseStatus::kFailed;
+  Release revert = release_for("shop", "web", "test");
+  revert.kind = ReleaseKind::kRollback;
+  revert.config_version = 1;
+  ASSERT_TRUE(store_->fail_and_revert(bad, revert));
+  EXPECT_EQ(live(), 1);
+  // Other environments are not affected.
+  auto prod = store_->live_config_version({"shop", "web", "prod"});
+  ASSERT_TRUE(prod);
+  EXPECT_EQ(*prod, 0);
+}
+
+TEST_F(ConfigStoreTest, AccessKeysAreKeptPerAppAndEnvironment) {
+  ConfigAccessKey k{"shop", "web", "test", 0, "wsb1:sealed", "alice", ""};
+  auto a = store_->create_config_access_key(k);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_GT(a->id, 0);
+  EXPECT_FALSE(a->created_at.empty());
+  auto b = store_->create_config_access_key(k);
+  ASSERT_TRUE(b);
+  EXPECT_NE(a->id, b->id);
+  auto keys = store_->list_config_access_keys(web_test);
+  ASSERT_TRUE(keys);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].secret, "wsb1:sealed");
+  EXPECT_TRUE(store_->list_config_access_keys({"shop", "web", "prod"})->empty());
+  EXPECT_EQ(store_->list_config_access_keys({"shop", "ghost", "prod"}).error().code, ErrorCode::kNotFound);
+  // Deleting names the app and environment it belongs to.
+  EXPECT_EQ(store_->delete_config_access_key({"shop", "web", "prod"}, a->id).error().code,
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->delete_config_access_key(web_test, a->id));
+  EXPECT_EQ(store_->list_config_access_keys(web_test)->size(), 1u);
+  ConfigAccessKey ghost = k;
+  ghost.app = "ghost";
+  EXPECT_EQ(store_->create_config_access_key(ghost).error().code, ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace wharf::testing

@@ -1,0 +1,90 @@
+#include "bench_server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+namespace bench {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+Server start_server(const std::string& wharf, int server_threads) {
+  Server s;
+  s.dir = std::filesystem::temp_directory_path() / ("wharf-bench-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(s.dir);
+  std::filesystem::create_directories(s.dir);
+  int out[2];
+  if (pipe(out) != 0) std::abort();
+  s.pid = fork();
+  if (s.pid == 0) {
+    dup2(out[1], 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    std::string data = s.dir.string(), threads = std::to_string(server_threads);
+    execl(wharf.c_str(), wharf.c_str(), "server", "--data-dir", data.c_str(), "--listen", "127.0.0.1:0",
+          "--log-level", "warn", "--threads", threads.c_str(), nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* f = fdopen(out[0], "r");
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    if (auto* p = std::strstr(line, "http://127.0.0.1:")) {
+      s.port = static_cast<uint16_t>(std::atoi(p + 17));
+      break;
+    }
+  }
+  if (s.port == 0) {
+    std::fprintf(stderr, "bench: the server did not start\n");
+    std::exit(1);
+  }
+  std::ifstream tf(s.dir / "admin-token");
+  std::getline(tf, s.token);
+  return s;
+}
+
+void stop_server(Server& s) {
+  kill(s.pid, SIGTERM);
+  int status = 0;
+  waitpid(s.pid, &status, 0);
+  std::filesystem::remove_all(s.dir);
+}
+
+long rss_kib(pid_t pid, const char* field) {
+  std::ifstream st("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(st, line))
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field) + 1);
+  return -1;
+}
+
+Reply request(const Server& s, const std::string& method, const std::string& target, const std::string& body,
+              const std::map<std::string, std::string>& headers) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port));
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::authorization, "Bearer " + s.token);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.set(http::field::content_type, "application/json");
+  req.body() = body;
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  return {static_cast<int>(res.result_int()), res.body()};
+}
+
+}  // namespace bench

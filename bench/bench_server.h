@@ -1,0 +1,37 @@
+// What the benchmark programs share: a real `wharf server` started on 127.0.0.1 with a fresh data dir
+// (stopped and removed by PID), its resident memory, and blocking requests for seeding.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace bench {
+
+struct Server {
+  pid_t pid = -1;
+  uint16_t port = 0;
+  std::string token;  // the admin token
+  std::filesystem::path dir;
+};
+
+// Starts `wharf server` with `--threads server_threads` and the log level at warn (an access log line per
+// request would measure the terminal, not the server). Exits the program when it does not start.
+Server start_server(const std::string& wharf, int server_threads);
+// SIGTERM, wait, remove the data dir.
+void stop_server(Server& s);
+
+// A field of /proc/PID/status in KiB ("VmRSS:", "VmHWM:"), -1 when unreadable.
+long rss_kib(pid_t pid, const char* field);
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+// One blocking request as the admin; `headers` replace the bearer token when they carry Authorization.
+Reply request(const Server& s, const std::string& method, const std::string& target,
+              const std::string& body = "", const std::map<std::string, std::string>& headers = {});
+
+}  // namespace bench
