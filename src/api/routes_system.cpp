@@ -35,8 +35,9 @@ void add_system_routes(Router& router, ApiContext& ctx) {
          out += "# HELP wharf_watch_subscribers Open watch streams.\n# TYPE wharf_watch_subscribers gauge\n";
          out += "wharf_watch_subscribers " + std::to_string(ctx.bus.subscriber_count()) + "\n";
          if (ctx.live_config) {
-           out += "# HELP wharf_config_long_polls Config long polls (config API and Apollo) waiting for a "
-                  "change.\n# TYPE wharf_config_long_polls gauge\n";
+           out +=
+               "# HELP wharf_config_long_polls Config long polls (config API and Apollo) waiting for a "
+               "change.\n# TYPE wharf_config_long_polls gauge\n";
            out += "wharf_config_long_polls " + std::to_string(ctx.live_config->waiting()) + "\n";
          }
          if (ctx.runtimes) {
