@@ -47,16 +47,21 @@ void LiveConfigHub::subscribe() {
 }
 
 Result<int64_t> LiveConfigHub::live(const ConfigKey& key) {
-  Key k{key.project, key.app, key.environment};
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = entries_.find(k); it != entries_.end()) return it->second.version;
-  }
   auto version = store_.live_config_version(key);
   if (!version) return version;
-  std::lock_guard lock(mu_);
-  // A refresh may have stored a newer reading meanwhile; keep it.
-  return entries_.try_emplace(k, Entry{*version, {}}).first->second.version;
+  std::vector<std::shared_ptr<LiveConfigWaiter>> wake;
+  {
+    std::lock_guard lock(mu_);
+    auto [it, added] = entries_.try_emplace(Key{key.project, key.app, key.environment}, Entry{*version, {}});
+    if (!added && it->second.version != *version) {
+      it->second.version = *version;
+      for (auto& w : it->second.waiters)
+        if (auto live = w.lock()) wake.push_back(std::move(live));
+      it->second.waiters.clear();
+    }
+  }
+  for (auto& w : wake) w->wake_(*version);
+  return version;
 }
 
 Result<std::shared_ptr<LiveConfigWaiter>> LiveConfigHub::wait(const ConfigKey& key, int64_t known,
@@ -89,25 +94,12 @@ size_t LiveConfigHub::waiting() {
 }
 
 void LiveConfigHub::refresh(const Key& key) {
-  auto version = store_.live_config_version({std::get<0>(key), std::get<1>(key), std::get<2>(key)});
-  if (!version) {
-    // Deleted app or environment, or a store error: read it again on the next request.
-    std::lock_guard lock(mu_);
-    auto it = entries_.find(key);
-    if (it != entries_.end() && it->second.waiters.empty()) entries_.erase(it);
-    return;
-  }
-  std::vector<std::shared_ptr<LiveConfigWaiter>> wake;
-  {
-    std::lock_guard lock(mu_);
-    auto it = entries_.find(key);
-    if (it == entries_.end() || it->second.version == *version) return;
-    it->second.version = *version;
-    for (auto& w : it->second.waiters)
-      if (auto live = w.lock()) wake.push_back(std::move(live));
-    it->second.waiters.clear();
-  }
-  for (auto& w : wake) w->wake_(*version);
+  const ConfigKey k{std::get<0>(key), std::get<1>(key), std::get<2>(key)};
+  if (live(k)) return;
+  // Deleted app or environment, or a store error: read it again on the next request.
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it != entries_.end() && it->second.waiters.empty()) entries_.erase(it);
 }
 
 void LiveConfigHub::run() {

@@ -1,9 +1,11 @@
 // LiveConfigHub: the live config version of each app x environment (Store::live_config_version) for config
 // clients that wait for a change (long polls of the config API and of the Apollo-compatible API).
 //
-// Versions are read from the store once per app x environment and then kept in memory; a release or
-// config event on the bus makes the hub read that one again (on its own thread) and wake whoever waits
-// on it. A rollback makes the live version go down, so waiters wait for "different", not "greater".
+// Every read goes to the store (a caller who just rolled back reads the version it rolled back to); the
+// hub remembers the last reading per app x environment with its waiters. A reading that differs wakes them,
+// and a release or config event on the bus makes the hub read that app x environment again on its own
+// thread, so waiters hear of changes nobody asked about. A rollback makes the live version go down, so
+// waiters wait for "different", not "greater".
 // Thread-safe.
 #pragma once
 
@@ -39,7 +41,8 @@ class LiveConfigHub {
   LiveConfigHub(const LiveConfigHub&) = delete;
   LiveConfigHub& operator=(const LiveConfigHub&) = delete;
 
-  // The live version, 0 when none; `not_found` when the app or the environment does not exist.
+  // The live version, 0 when none, read from the store; `not_found` when the app or the environment does
+  // not exist.
   Result<int64_t> live(const ConfigKey& key);
   // Calls `wake(version)` once when the live version of `key` is not `known`: at once (on this thread)
   // when it already differs, else on the hub's thread when it changes. The wait lasts while the caller

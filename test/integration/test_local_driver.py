@@ -19,6 +19,7 @@ import urllib.request
 
 import pytest
 
+from apollo_client import ApolloClient
 from conftest import Server, wait_until
 from oci_registry import missing_requirement as registry_missing
 from oci_registry import module_registry  # noqa: F401  (fixture)
@@ -526,3 +527,57 @@ def test_config_is_delivered_rolled_out_and_rolled_back_with_the_release(cluster
     # Secrets are in plaintext on disk only where root alone can reach them.
     assert configs.stat().st_mode & 0o777 == 0o700
     assert (configs / "shop_web_dev_1").stat().st_mode & 0o777 == 0o700
+
+
+def test_publish_with_restart_rolls_instances_and_config_clients_follow_rollbacks(cluster, images):
+    """apply=restart rolls the running instances onto a new config version; the live version that Apollo clients
+    and the config long poll see follows the releases, so a rollback takes them back too."""
+    cfg = cluster.base("web") + "/config"
+    server = cluster.server
+
+    def draft(greeting):
+        server.ok("PUT", cfg + "/draft", {"items": [{"key": "GREETING", "value": greeting},
+                                                    {"key": "app.properties", "value": f"greeting={greeting}\n",
+                                                     "type": "properties"},
+                                                    {"key": "big.txt", "value": "x\n", "type": "text"}]})
+
+    cluster.create_app(web_spec(images["v1"], replicas=2, command=["sh", "-c", CONFIG_CMD]))
+    draft("one")
+    assert server.ok("POST", cfg + "/publish", {"message": "one"}, 201)["version"] == 1
+    first = cluster.deploy("web")
+    cluster.wait_release("web", first["revision"])
+    before = cluster.wait_ready("web", 2, page="v1\n")
+
+    key = server.ok("POST", cfg + "/access-keys", None, 201)["secret"]
+    apollo = ApolloClient(server.port, f"/apollo/{cluster.project}/{cluster.env}", "web", key)
+    status, text = apollo.configs("application")
+    assert status == 200 and json.loads(text)["configurations"] == {"GREETING": "one"}
+
+    # Publishing with apply=restart creates a release onto the new version; the waiting Apollo poll is answered.
+    waiting = {}
+    poller = threading.Thread(target=lambda: waiting.update(r=apollo.notifications({"application": 1}, timeout=90)))
+    poller.start()
+    wait_until(lambda: "wharf_config_long_polls 1" in server.ok("GET", "/metrics"), timeout=5,
+               message="the Apollo long poll to wait")
+    draft("two")
+    published = server.ok("POST", cfg + "/publish", {"message": "two", "apply": "restart"}, 201)
+    assert published["version"] == 2 and published["release"]["configVersion"] == 2
+    assert published["release"]["image"] == images["v1"]
+    poller.join(timeout=30)
+    status, text = waiting["r"]
+    assert status == 200 and json.loads(text)[0]["notificationId"] == 2
+    cluster.wait_release("web", published["release"]["revision"])
+    after = cluster.wait_ready("web", 2, page="v1\n")
+    assert not {i["name"] for i in before} & {i["name"] for i in after}  # every instance was replaced
+    assert {http_get(f"http://{i['address']}/env.txt") for i in after} == {"two  \n"}
+    assert json.loads(apollo.configs("application")[1])["configurations"] == {"GREETING": "two"}
+
+    # Rolling back to the first release takes the config clients back to version 1 as well.
+    back = cluster.action("web", "rollback", {"toRevision": first["revision"]})
+    assert back["configVersion"] == 1
+    assert server.ok("GET", cfg + "/live")["version"] == 1
+    assert json.loads(apollo.configs("application")[1])["configurations"] == {"GREETING": "one"}
+    assert apollo.notifications({"application": 2})[0] == 200
+    cluster.wait_release("web", back["revision"])
+    again = cluster.wait_ready("web", 2, page="v1\n")
+    assert {http_get(f"http://{i['address']}/env.txt") for i in again} == {"one  \n"}
