@@ -202,6 +202,13 @@ std::string url_escape(std::string_view text) {
   return out;
 }
 
+void add_query(std::string& query, std::string_view key, std::string_view value) {
+  query += query.empty() ? '?' : '&';
+  query += key;
+  query += '=';
+  query += url_escape(value);
+}
+
 ApiClient::ApiClient(ServerUrl server, std::string token, std::chrono::milliseconds timeout)
     : server_(std::move(server)), token_(std::move(token)), timeout_(timeout) {}
 

@@ -27,6 +27,9 @@ tl::expected<ServerUrl, std::string> parse_server_url(std::string_view url);
 // Percent-encodes `text` for use as one path segment or one query value.
 std::string url_escape(std::string_view text);
 
+// Appends `key=value` (value escaped) to a query string under construction: "?key=value", then "&...".
+void add_query(std::string& query, std::string_view key, std::string_view value);
+
 struct HttpReply {
   int status = 0;
   std::string content_type;

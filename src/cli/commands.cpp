@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/session.h"
 #include "cli/verbs.h"
 
@@ -22,8 +23,10 @@ ClientCommands::ClientCommands(CLI::App& app) : state_(std::make_unique<State>()
   // inherits fallthrough and hands options it does not know to its parent.
   app.fallthrough();
   auto& o = state_->options;
-  app.add_option("-o,--output", o.output, "Output format: table (for people) or json (the API's JSON)")
-      ->check(CLI::IsMember({"table", "json"}))
+  app.add_option("-o,--output", o.output,
+                 "Output format: table (for people), json (the API's JSON) or yaml (the same as YAML; `wharf "
+                 "config` verbs)")
+      ->check(CLI::IsMember({"table", "json", "yaml"}))
       ->capture_default_str();
   app.add_option("--server", o.server, "Server URL, instead of the current context's");
   app.add_option("--token", o.token, "API token, instead of the context's (prefer `wharf login`)");
@@ -39,6 +42,7 @@ ClientCommands::ClientCommands(CLI::App& app) : state_(std::make_unique<State>()
   add_inspect_verbs(app, state_->verbs);
   add_access_verbs(app, state_->verbs);
   add_account_verbs(app, state_->verbs);
+  add_config_verbs(app, state_->verbs);
   add_version_verb(app, state_->verbs);
 }
 
@@ -52,6 +56,13 @@ const CLI::App* chosen_command(const CLI::App* root) {
   for (auto subs = leaf->get_subcommands(); !subs.empty(); subs = leaf->get_subcommands())
     leaf = subs.front();
   return leaf;
+}
+
+// "wharf project list": the command with its parents.
+std::string command_name(const CLI::App* command) {
+  std::string name = command->get_name();
+  for (const CLI::App* p = command->get_parent(); p; p = p->get_parent()) name = p->get_name() + " " + name;
+  return name;
 }
 
 int report(const Failure& failure) {
@@ -72,6 +83,11 @@ int ClientCommands::run() {
     std::cerr << command->help();
     return kExitUsage;
   }
+  const bool yaml = state_->options.output == "yaml";
+  if (yaml && !state_->verbs.prints_yaml(command))
+    return report(
+        Failure{kExitUsage, "-o yaml is not available for `" + command_name(command) + "` yet; use -o json"});
+  set_document_format(yaml ? DocumentFormat::kYaml : DocumentFormat::kJson);
   Session session(state_->options);
   try {
     auto outcome = (*handler)(session);

@@ -10,7 +10,6 @@
 #include "cli/yaml_json.h"
 
 namespace wharf::cli {
-namespace {
 
 Outcome<std::string> read_text(const std::string& path) {
   std::stringstream text;
@@ -23,8 +22,6 @@ Outcome<std::string> read_text(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
-
-}  // namespace
 
 Outcome<nlohmann::json> read_document(const std::string& path) {
   auto text = read_text(path);

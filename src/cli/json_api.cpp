@@ -25,7 +25,17 @@ std::string server_message(const HttpReply& reply) {
     const json& e = j["error"];
     std::string message = e.value("message", std::string());
     if (message.empty()) message = "the server answered " + std::to_string(reply.status);
-    if (auto field = e.value("field", std::string()); !field.empty()) message += " (field: " + field + ")";
+    auto items = e.find("items");
+    if (items == e.end() || !items->is_array() || items->empty()) {
+      if (auto field = e.value("field", std::string()); !field.empty()) message += " (field: " + field + ")";
+      return message;
+    }
+    for (const auto& item : *items) {
+      if (!item.is_object()) continue;
+      const std::string key = item.value("key", std::string()), field = item.value("field", std::string());
+      message += "\n  " + (key.empty() ? field : key) + ": " + item.value("message", std::string());
+      if (!key.empty() && !field.empty()) message += " (" + field + ")";
+    }
     return message;
   }
   std::string text = excerpt(reply.body);
@@ -79,8 +89,18 @@ Outcome<json> JsonApi::post(std::string_view path, const json& body) const {
 Outcome<json> JsonApi::put(std::string_view path, const json& body) const {
   return call("PUT", path, body.dump());
 }
+Outcome<json> JsonApi::patch(std::string_view path, const json& body) const {
+  return call("PATCH", path, body.dump());
+}
 Outcome<json> JsonApi::del(std::string_view path) const {
   return call("DELETE", path, {});
+}
+
+Outcome<std::string> JsonApi::get_text(std::string_view path) const {
+  auto reply = send("GET", path, {});
+  if (!reply) return tl::unexpected(reply.error());
+  if (!is_success(reply->status)) return tl::unexpected(failure_from_reply(*reply));
+  return std::move(reply->body);
 }
 
 Outcome<std::optional<json>> JsonApi::find(std::string_view path) const {

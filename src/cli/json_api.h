@@ -26,7 +26,11 @@ class JsonApi {
   Outcome<json> get(std::string_view path) const;
   Outcome<json> post(std::string_view path, const json& body) const;
   Outcome<json> put(std::string_view path, const json& body) const;
+  Outcome<json> patch(std::string_view path, const json& body) const;
   Outcome<json> del(std::string_view path) const;
+
+  // GET of a text body (an export), returned as it is; failures as for the JSON calls.
+  Outcome<std::string> get_text(std::string_view path) const;
 
   // GET that reports a 404 as nullopt instead of a failure (for create-or-update).
   Outcome<std::optional<json>> find(std::string_view path) const;
@@ -46,7 +50,9 @@ class JsonApi {
   ApiClient client_;
 };
 
-// The Failure for a non-2xx answer: the server's message (and field), exit 1 for 4xx, 3 otherwise.
+// The Failure for a non-2xx answer: the server's message (and field), exit 1 for 4xx, 3 otherwise. An
+// error that lists its items (`"items": [{"field","key","message"}]`, such as a refused config publish)
+// gets one more line per item.
 Failure failure_from_reply(const HttpReply& reply);
 
 }  // namespace wharf::cli

@@ -3,9 +3,23 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/yaml_json.h"
+
 namespace wharf::cli {
 
+namespace {
+DocumentFormat document_format = DocumentFormat::kJson;
+}  // namespace
+
+void set_document_format(DocumentFormat format) {
+  document_format = format;
+}
+
 void print_json(const nlohmann::json& value) {
+  if (document_format == DocumentFormat::kYaml) {
+    std::cout << json_to_yaml(value) << '\n';
+    return;
+  }
   // Replace invalid UTF-8 from the server rather than throwing half-way through the output.
   std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }

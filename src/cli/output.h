@@ -1,4 +1,4 @@
-// Printing API objects: JSON for scripts (-o json), text cells for the human tables.
+// Printing API objects: JSON or YAML for scripts (-o json|yaml), text cells for the human tables.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -6,7 +6,12 @@
 
 namespace wharf::cli {
 
-// Pretty-prints `value` to stdout, as the API returned it.
+// How print_json writes: JSON (-o json, the default) or the same value as YAML (-o yaml). Set once, from
+// the global option, before a verb runs.
+enum class DocumentFormat { kJson, kYaml };
+void set_document_format(DocumentFormat format);
+
+// Pretty-prints `value` to stdout, as the API returned it (in YAML with -o yaml).
 void print_json(const nlohmann::json& value);
 
 // `object[key]` as table text: strings as they are, numbers and booleans in JSON notation, anything
@@ -19,7 +24,7 @@ std::string yes_no(const nlohmann::json& object, const char* key);
 // Prints `message` (one line, for people) to stdout.
 void say(const std::string& message);
 
-// What a changing verb prints: the server's object with -o json, else `sentence` for people.
+// What a changing verb prints: the server's object with -o json|yaml, else `sentence` for people.
 void print_result(bool as_json, const nlohmann::json& object, const std::string& sentence);
 
 }  // namespace wharf::cli

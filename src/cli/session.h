@@ -21,7 +21,7 @@ struct ProjectScope {
 };
 
 struct GlobalOptions {
-  std::string output = "table";         // "table" or "json"
+  std::string output = "table";         // "table", "json" or "yaml"
   std::string server;                   // overrides the current context's server
   std::string token;                    // overrides the context's token
   std::string request_timeout = "30s";  // bound on each connect/send/receive
@@ -31,7 +31,8 @@ class Session {
  public:
   explicit Session(const GlobalOptions& options) : options_(options) {}
 
-  bool json_output() const { return options_.output == "json"; }
+  // -o json or -o yaml: print the API's object (print_json writes it in the chosen form), not a table.
+  bool json_output() const { return options_.output != "table"; }
   const GlobalOptions& options() const { return options_; }
 
   // The config file, read on first use. The pointer stays valid for the session's lifetime.

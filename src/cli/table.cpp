@@ -49,6 +49,20 @@ std::string cell(std::string_view text) {
   return out;
 }
 
+std::string preview(std::string_view text, size_t columns) {
+  std::string whole = cell(text);
+  if (display_width(whole) <= columns) return whole;
+  constexpr std::string_view kEllipsis = "...";
+  const size_t room = columns > kEllipsis.size() ? columns - kEllipsis.size() : 0;
+  size_t width = 0, end = 0;
+  for (size_t i = 0; i < whole.size();) {
+    width += is_wide(next_code_point(whole, i)) ? 2 : 1;
+    if (width > room) break;
+    end = i;
+  }
+  return whole.substr(0, end) + std::string(kEllipsis);
+}
+
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 
 void Table::add_row(std::vector<std::string> cells) {

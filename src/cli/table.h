@@ -32,6 +32,10 @@ void print_fields(std::ostream& out, const std::vector<std::pair<std::string, st
 // spaces so that one value cannot break the table or drive the terminal. Empty text becomes "-".
 std::string cell(std::string_view text);
 
+// cell(text) cut to at most `columns` terminal columns, ending in "..." when something was cut: long
+// values (config files, JSON documents) in a table column.
+std::string preview(std::string_view text, size_t columns);
+
 // Columns `text` takes on a terminal: 2 for East Asian wide characters, 1 for other code points.
 size_t display_width(std::string_view text);
 

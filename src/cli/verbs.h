@@ -23,6 +23,7 @@ void add_inspect_verbs(CLI::App& app, VerbRegistry& verbs);  // status, releases
 void add_version_verb(CLI::App& app, VerbRegistry& verbs);   // version
 void add_access_verbs(CLI::App& app, VerbRegistry& verbs);   // whoami, user, role, member, audit
 void add_account_verbs(CLI::App& app, VerbRegistry& verbs);  // token, password
+void add_config_verbs(CLI::App& app, VerbRegistry& verbs);   // config
 
 // One line from stdin without its line ending; on a terminal, prompts with `prompt` on stderr and does not
 // echo what is typed (passwords, tokens).

@@ -36,11 +36,6 @@ std::string joined(const json& object, const char* key) {
   return out;
 }
 
-// Appends `key=value` to a query string under construction.
-void add_query(std::string& query, const char* key, const std::string& value) {
-  query += (query.empty() ? "?" : "&") + std::string(key) + "=" + url_escape(value);
-}
-
 // ---- whoami
 
 struct WhoamiOptions {

@@ -90,13 +90,10 @@ Outcome<void> logs(Session& session, const InspectOptions& o, const CLI::App& cm
   auto scope = session.in_project(o.project);
   if (!scope) return tl::unexpected(scope.error());
   std::string query;
-  auto add = [&query](const char* key, const std::string& value) {
-    query += (query.empty() ? "?" : "&") + std::string(key) + "=" + url_escape(value);
-  };
-  if (!o.instance.empty()) add("instance", o.instance);
-  if (cmd.count("--tail")) add("tail", std::to_string(o.tail));
-  if (!o.since.empty()) add("since", since_argument(o.since, session.now()));
-  if (o.follow) add("follow", "1");
+  if (!o.instance.empty()) add_query(query, "instance", o.instance);
+  if (cmd.count("--tail")) add_query(query, "tail", std::to_string(o.tail));
+  if (!o.since.empty()) add_query(query, "since", since_argument(o.since, session.now()));
+  if (o.follow) add_query(query, "follow", "1");
   // Log lines go straight through: flushed per chunk so that `-f` shows them as they come.
   return scope->api->stream(
       paths::app_env(scope->project, o.app, o.env, "logs") + query,

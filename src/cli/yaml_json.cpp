@@ -88,6 +88,46 @@ json convert(const YAML::Node& node, bool as_text) {
   return nullptr;
 }
 
+// Whether the plain form of `s` would be read as something other than this string: by the core schema
+// above, as a YAML 1.1 boolean (yes, off, ...), or as a 1.1 number form (1_000, 1:30, .5).
+bool needs_quotes(const std::string& s) {
+  if (!resolve_plain(s).is_string()) return true;
+  static const std::regex kYaml11Words("y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF");
+  return std::regex_match(s, kYaml11Words) ||
+         std::string_view("0123456789+-.").find(s.front()) != std::string_view::npos;
+}
+
+void emit(YAML::Emitter& out, const json& value) {
+  switch (value.type()) {
+    case json::value_t::object:
+      out << YAML::BeginMap;
+      for (const auto& [key, item] : value.items()) {
+        out << YAML::Key;
+        emit(out, json(key));
+        out << YAML::Value;
+        emit(out, item);
+      }
+      out << YAML::EndMap;
+      return;
+    case json::value_t::array:
+      out << YAML::BeginSeq;
+      for (const auto& item : value) emit(out, item);
+      out << YAML::EndSeq;
+      return;
+    case json::value_t::string: {
+      const auto& s = value.get_ref<const std::string&>();
+      if (needs_quotes(s)) out << YAML::DoubleQuoted;
+      out << s;
+      return;
+    }
+    case json::value_t::null:
+      out << YAML::Null;
+      return;
+    default:  // numbers and booleans are written as JSON writes them, which YAML reads back
+      out << value.dump();
+  }
+}
+
 std::string where(const YAML::Mark& mark) {
   if (mark.is_null()) return "";
   return "line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1) + ": ";
@@ -104,6 +144,12 @@ tl::expected<json, std::string> yaml_to_json(std::string_view text) {
   } catch (const YAML::Exception& e) {
     return tl::unexpected(where(e.mark) + e.msg);
   }
+}
+
+std::string json_to_yaml(const json& value) {
+  YAML::Emitter out;
+  emit(out, value);
+  return out.c_str();
 }
 
 }  // namespace wharf::cli

@@ -1,4 +1,4 @@
-// YAML app specs as JSON: people write specs in YAML, the API takes JSON.
+// YAML app specs as JSON (people write specs in YAML, the API takes JSON), and JSON as YAML (-o yaml).
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -13,5 +13,10 @@ namespace wharf::cli {
 // strings. Under the keys "env", "args" and "command" every scalar stays a string as written (null as ""),
 // since those are handed to a process as text (`PORT: 8080` means "8080"). Errors name the line and column.
 tl::expected<nlohmann::json, std::string> yaml_to_json(std::string_view text);
+
+// Writes `value` as a YAML block document (no trailing newline). Every string that a YAML reader could
+// take for something else (a number, boolean or null under YAML 1.2 or 1.1, an empty string) is quoted, so
+// that yaml_to_json(json_to_yaml(v)) == v for objects, arrays and scalars alike.
+std::string json_to_yaml(const nlohmann::json& value);
 
 }  // namespace wharf::cli
