@@ -147,7 +147,9 @@ APP_SPEC = {
     "replicas": {"type": "integer", "minimum": 0, "maximum": 1000},
     "healthCheck": {"type": "object", "properties": {"readiness": PROBE, "liveness": PROBE}},
     "strategy": {"type": "object", "properties": {"maxSurge": INT_OR_PCT, "maxUnavailable": INT_OR_PCT,
-                                                  "progressDeadlineSeconds": {"type": "integer"}}}}
+                                                  "progressDeadlineSeconds": {"type": "integer"}}},
+    "configPath": {"type": "string", "default": "/etc/wharf/config",
+                   "description": "where the config version's file items appear, read-only"}}
 schemas = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"], "properties": {

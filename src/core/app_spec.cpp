@@ -409,6 +409,30 @@ int scaled(const IntOrPercent& v, int replicas, bool round_up) {
 
 }  // namespace
 
+// An absolute, normalised directory that does not hide what a container needs from the system.
+Status validate_config_path(const std::string& path) {
+  auto bad = [&](std::string why) {
+    return fail(Error::invalid("configPath", "configPath must be an absolute directory such as \"" +
+                                                 std::string(kDefaultConfigPath) + "\"; \"" + path + "\" " +
+                                                 why));
+  };
+  if (path.empty() || path.front() != '/') return bad("is not absolute");
+  if (path.size() > 255) return bad("is longer than 255 characters");
+  if (path == "/") return bad("would hide the whole image");
+  if (path.back() == '/' || path.find("//") != std::string::npos)
+    return bad("is not normalised (a trailing or double /)");
+  for (std::string_view part : {"/./", "/../"})
+    if ((path + "/").find(part) != std::string::npos) return bad("contains . or ..");
+  for (char c : path)
+    if (static_cast<unsigned char>(c) < 0x20 || c == ':' || c == ',' || c == '\\')
+      return bad("contains a control character, ':', ',' or '\\'");
+  for (std::string_view system :
+       {"/proc", "/sys", "/dev", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/usr", "/tmp", "/run", "/var"})
+    if (path == system)
+      return bad("would hide the image's " + std::string(system) + "; use a directory below it");
+  return {};
+}
+
 Status validate_app_spec(const AppSpec& spec) {
   if (auto s = validate_name(spec.name, "name"); !s) return s;
   // No image yet is allowed: the first deploy (or a build) supplies it.
@@ -435,6 +459,7 @@ Status validate_app_spec(const AppSpec& spec) {
       return s;
     }
   }
+  if (auto s = validate_config_path(spec.config_path); !s) return s;
   return validate_strategy(spec.strategy);
 }
 

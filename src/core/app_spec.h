@@ -73,6 +73,8 @@ struct Resources {
   bool operator==(const Resources&) const = default;
 };
 
+inline constexpr std::string_view kDefaultConfigPath = "/etc/wharf/config";
+
 struct AppSpec {
   std::string name;
   std::string image;
@@ -85,6 +87,8 @@ struct AppSpec {
   int replicas = 1;
   HealthCheck health_check;
   Strategy strategy;
+  // Where the config version's file items appear in each instance (read-only).
+  std::string config_path = std::string(kDefaultConfigPath);
 
   bool operator==(const AppSpec&) const = default;
 };

@@ -349,7 +349,7 @@ Result<AppSpec> decode_spec_shape(const json& j) {
   if (!j.is_object()) return fail(wrong_type("", "a JSON object with the app spec", j));
   if (auto s = check_fields(j, "",
                             {"name", "image", "command", "args", "ports", "env", "resources", "qos",
-                             "replicas", "healthCheck", "strategy"},
+                             "replicas", "healthCheck", "strategy", "configPath"},
                             // Read-only fields of an app, so a GET -> edit -> PUT round trip works.
                             {"project", "resourceVersion", "createdAt", "updatedAt", "status"});
       !s) {
@@ -358,6 +358,7 @@ Result<AppSpec> decode_spec_shape(const json& j) {
   AppSpec spec;
   if (auto s = read_string(j, "", "name", spec.name); !s) return fail(s.error());
   if (auto s = read_string(j, "", "image", spec.image); !s) return fail(s.error());
+  if (auto s = read_string(j, "", "configPath", spec.config_path); !s) return fail(s.error());
   if (auto s = read_string_list(j, "", "command", spec.command); !s) return fail(s.error());
   if (auto s = read_string_list(j, "", "args", spec.args); !s) return fail(s.error());
 
@@ -545,7 +546,8 @@ json encode(const AppSpec& s) {
           {"strategy",
            {{"maxSurge", encode_int_or_percent(s.strategy.max_surge)},
             {"maxUnavailable", encode_int_or_percent(s.strategy.max_unavailable)},
-            {"progressDeadlineSeconds", s.strategy.progress_deadline_seconds}}}};
+            {"progressDeadlineSeconds", s.strategy.progress_deadline_seconds}}},
+          {"configPath", s.config_path}};
 }
 
 json encode(const App& a) {

@@ -541,7 +541,9 @@ def test_publish_with_restart_rolls_instances_and_config_clients_follow_rollback
                                                      "type": "properties"},
                                                     {"key": "big.txt", "value": "x\n", "type": "text"}]})
 
-    cluster.create_app(web_spec(images["v1"], replicas=2, command=["sh", "-c", CONFIG_CMD]))
+    # The files appear where the app asks for them.
+    cluster.create_app(web_spec(images["v1"], replicas=2, configPath="/srv/cfg",
+                                command=["sh", "-c", CONFIG_CMD.replace("/etc/wharf/config", "/srv/cfg")]))
     draft("one")
     assert server.ok("POST", cfg + "/publish", {"message": "one"}, 201)["version"] == 1
     first = cluster.deploy("web")
@@ -570,6 +572,7 @@ def test_publish_with_restart_rolls_instances_and_config_clients_follow_rollback
     after = cluster.wait_ready("web", 2, page="v1\n")
     assert not {i["name"] for i in before} & {i["name"] for i in after}  # every instance was replaced
     assert {http_get(f"http://{i['address']}/env.txt") for i in after} == {"two  \n"}
+    assert {http_get(f"http://{i['address']}/cfg.txt") for i in after} == {"greeting=two\n"}
     assert json.loads(apollo.configs("application")[1])["configurations"] == {"GREETING": "two"}
 
     # Rolling back to the first release takes the config clients back to version 1 as well.

@@ -1,7 +1,7 @@
 // Config delivery on Kubernetes: a release's config version becomes immutable ConfigMaps (the plain
 // items) and Secrets (the secret items) named with the app and version ("web-config-v3", "web-secret-v3";
 // "web-config-v3-0", "-1", ... when the data does not fit in one object), which the pod template
-// references: file items as files of a projected volume at /etc/wharf/config, scalar items whose key is
+// references: file items as files of a projected volume at the app's configPath, scalar items whose key is
 // an environment variable name as env vars (configMapKeyRef / secretKeyRef). A new config version names
 // new objects, so the pod template changes and Kubernetes rolls the pods; a rollback's template names the
 // old version's objects again. Pure: no I/O.
@@ -23,7 +23,6 @@ namespace wharf::kube {
 
 // On the config objects: the config version they hold.
 inline constexpr std::string_view kConfigVersionLabel = "wharf.io/config-version";
-inline constexpr std::string_view kConfigMountPath = "/etc/wharf/config";
 inline constexpr std::string_view kConfigVolumeName = "wharf-config";
 // What one object may hold (values, plus keys for margin). Kubernetes refuses ConfigMaps and Secrets
 // whose data exceeds 1 MiB (1048576 bytes); the rest is room for metadata within etcd's request limit.

@@ -87,7 +87,7 @@ json container_object(const Workload& w, const ConfigLayout* layout) {
     for (auto& e : config_env(*w.config, *layout, taken)) c["env"].push_back(std::move(e));
     if (!config_volume(*w.config, *layout).is_null())
       c["volumeMounts"] =
-          json::array({{{"name", kConfigVolumeName}, {"mountPath", kConfigMountPath}, {"readOnly", true}}});
+          json::array({{{"name", kConfigVolumeName}, {"mountPath", spec.config_path}, {"readOnly", true}}});
   }
   if (!spec.ports.empty()) {
     json ports = json::array();

@@ -2,7 +2,7 @@
 // written once under ROOT/configs/<project>_<app>_<env>_<version>/:
 //
 //   files/    the file items, one file per item named by its key: bind-mounted read-only into every
-//             instance at kConfigMountPath
+//             instance at the app's configPath
 //   env.json  the scalar items that become environment variables ({"NAME": "value"}); not mounted
 //
 // ROOT/configs and each version directory are 0700 (root only: secret values are in plaintext there);
@@ -24,9 +24,6 @@
 #include "store/store.h"
 
 namespace wharf::local {
-
-// Where instances see their config files. Not configurable per app yet (the app spec has no field for it).
-inline constexpr std::string_view kConfigMountPath = "/etc/wharf/config";
 
 // ROOT/configs.
 std::string configs_dir(const std::string& root);

@@ -90,7 +90,7 @@ Result<StartedContainer> start_container(const HostLayout& layout, InstanceRecor
     if (!env) return fail(env.error());
     in.config_env = std::move(*env);
     in.config_dir = cfg + "/files";
-    in.config_mount = std::string(kConfigMountPath);
+    in.config_mount = record.spec.config_path;
   }
   in.identity = {record.key.project, record.key.app, record.key.environment, record.revision, record.name};
   in.uid = user->uid;

@@ -41,7 +41,7 @@ struct BundleInputs {
   std::map<std::string, std::string> config_env;  // the config version's scalar items
   // Host directory bind-mounted read-only at config_mount (the config version's files); empty: none.
   std::string config_dir;
-  std::string config_mount = "/etc/wharf/config";
+  std::string config_mount;  // the app's configPath
   InstanceIdentity identity;
   uint32_t uid = 0;
   uint32_t gid = 0;

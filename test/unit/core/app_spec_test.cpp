@@ -103,6 +103,26 @@ TEST(ValidateAppSpec, RejectsBadImageReferences) {
   }
 }
 
+TEST(ValidateAppSpec, ConfigPathMustBeAnAbsoluteDirectoryThatHidesNothingVital) {
+  AppSpec spec;
+  spec.name = "web";
+  EXPECT_EQ(spec.config_path, "/etc/wharf/config");
+  for (const char* ok : {"/etc/wharf/config", "/srv/conf", "/app/config.d", "/opt/my app/cfg"}) {
+    spec.config_path = ok;
+    EXPECT_TRUE(validate_app_spec(spec)) << ok;
+  }
+  for (const char* bad : {"", "etc/conf", "/", "/etc", "/proc", "/usr", "/srv/", "/srv//conf", "/srv/../etc",
+                          "/srv/./conf", "/a:b", "/a,b", "/a\nb"}) {
+    spec.config_path = bad;
+    auto s = validate_app_spec(spec);
+    ASSERT_FALSE(s) << bad;
+    EXPECT_EQ(s.error().field, "configPath");
+    EXPECT_NE(s.error().message.find("/etc/wharf/config"), std::string::npos) << s.error().message;
+  }
+  spec.config_path = "/" + std::string(300, 'a');
+  EXPECT_FALSE(validate_app_spec(spec));
+}
+
 TEST(ValidateAppSpec, ImageLengthLimits) {
   AppSpec s = example();
   s.image = "reg.io/" + std::string(248, 'a');  // 255 characters

@@ -129,6 +129,11 @@ TEST(KubeConfigMapping, DeploymentMountsFilesAndExportsScalars) {
   const json& c = pod["containers"][0];
   EXPECT_EQ(c["volumeMounts"],
             json::parse(R"([{"name":"wharf-config","mountPath":"/etc/wharf/config","readOnly":true}])"));
+  Workload elsewhere = w;
+  elsewhere.release.spec.config_path = "/srv/app/conf";
+  EXPECT_EQ(
+      desired_objects(elsewhere, 2).deployment["spec"]["template"]["spec"]["containers"][0]["volumeMounts"],
+      json::parse(R"([{"name":"wharf-config","mountPath":"/srv/app/conf","readOnly":true}])"));
   EXPECT_EQ(c["env"], json::parse(R"([{"name":"A","value":"1"},{"name":"JAVA_OPTS","value":"-Xmx512m"},
       {"name":"LOG_LEVEL","value":"info"},
       {"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"name":"web-secret-v3","key":"DB_PASSWORD"}}}])"));

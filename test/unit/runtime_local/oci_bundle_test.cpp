@@ -78,13 +78,17 @@ TEST(OciBundle, ConfigFilesAreMountedReadOnly) {
   auto in = inputs();
   EXPECT_EQ(config(in)["mounts"].size(), 7u);  // no config: no mount
   in.config_dir = "/var/lib/wharf/runtime/configs/shop_web_dev_3/files";
+  in.config_mount = "/srv/conf";  // the app's configPath
   const auto mounts = config(in)["mounts"];
   ASSERT_EQ(mounts.size(), 8u);
-  EXPECT_EQ(mounts.back()["destination"], "/etc/wharf/config");
+  EXPECT_EQ(mounts.back()["destination"], "/srv/conf");
   EXPECT_EQ(mounts.back()["type"], "bind");
   EXPECT_EQ(mounts.back()["source"], in.config_dir);
   EXPECT_EQ(mounts.back()["options"], json({"rbind", "ro", "nosuid", "nodev"}));
   in.config_dir = "relative/files";
+  EXPECT_FALSE(oci_config_json(in).has_value());
+  in.config_dir = "/var/lib/wharf/runtime/configs/shop_web_dev_3/files";
+  in.config_mount = "";
   EXPECT_FALSE(oci_config_json(in).has_value());
 }
 
