@@ -97,7 +97,8 @@ void EventBus::close_all() {
 
 size_t EventBus::subscriber_count() {
   std::lock_guard lock(mu_);
-  return subs_.size();
+  return static_cast<size_t>(
+      std::count_if(subs_.begin(), subs_.end(), [](const auto& s) { return s->filter_.watcher; }));
 }
 
 }  // namespace wharf

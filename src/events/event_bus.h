@@ -42,6 +42,9 @@ class Subscription {
     // Set for callers who may see only some events (what their roles let them read); called on the
     // publishing thread, so it must be cheap and thread-safe. Empty: every event.
     std::function<bool(const Event&)> allow;
+    // False for the server's own listeners (live config), which subscriber_count() leaves out: it
+    // counts watchers.
+    bool watcher = true;
   };
 
   Subscription(Filter filter, size_t capacity);
@@ -74,6 +77,7 @@ class EventBus {
   void publish(const Event& event);
   // Closes every subscription (server shutdown).
   void close_all();
+  // Subscriptions of watchers (Filter::watcher).
   size_t subscriber_count();
 
  private:

@@ -35,6 +35,7 @@ LiveConfigHub::~LiveConfigHub() {
 void LiveConfigHub::subscribe() {
   Subscription::Filter filter;
   filter.kinds = {"release", "config"};
+  filter.watcher = false;
   auto sub = bus_.subscribe(std::move(filter));
   sub->set_notify([this] {
     {
