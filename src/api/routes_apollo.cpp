@@ -54,15 +54,10 @@ std::string access_keys_path(const ConfigKey& key) {
          "/config/access-keys";
 }
 
-// Checks the request's access-key signature against the app's keys in the environment.
+// Checks the request's access-key signature against the app's keys in the environment. An unknown project,
+// app or environment, no key and a wrong signature all answer the same 401: callers without a key learn
+// nothing about what exists.
 Status authenticate(ApiContext& ctx, const HttpRequest& req, const ConfigKey& key) {
-  auto keys = ctx.store.list_config_access_keys(key);
-  if (!keys) return fail(keys.error());
-  if (keys->empty())
-    return fail(Error::unauthorized("app \"" + key.app + "\" has no Apollo access key in environment \"" +
-                                    key.environment + "\"; create one (POST " + access_keys_path(key) +
-                                    " or `wharf config access-key create`) and give its secret to the client "
-                                    "(apollo.access-key.secret)"));
   int64_t ms = 0;
   auto [p, ec] = std::from_chars(req.timestamp.data(), req.timestamp.data() + req.timestamp.size(), ms);
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -79,13 +74,18 @@ Status authenticate(ApiContext& ctx, const HttpRequest& req, const ConfigKey& ke
     return fail(Error::unauthorized("the Authorization header must be \"Apollo {appId}:{signature}\""));
   const std::string_view signature = auth.substr(colon + 1);
   const std::string signed_text = req.timestamp + "\n" + req.target;
-  for (const auto& k : *keys) {
-    if (!ctx.secrets) break;
-    auto secret = ctx.secrets->unseal(k.secret);
-    if (secret && constant_time_equal(hmac_sha1_base64(*secret, signed_text), signature)) return {};
+  auto keys = ctx.store.list_config_access_keys(key);
+  if (!keys && keys.error().code != ErrorCode::kNotFound) return fail(keys.error());
+  if (keys && ctx.secrets) {
+    for (const auto& k : *keys) {
+      auto secret = ctx.secrets->unseal(k.secret);
+      if (secret && constant_time_equal(hmac_sha1_base64(*secret, signed_text), signature)) return {};
+    }
   }
-  return fail(Error::unauthorized("the request's signature does not match any access key of app \"" +
-                                  key.app + "\" in environment \"" + key.environment + "\""));
+  return fail(Error::unauthorized(
+      "the signature matches no access key of app \"" + key.app + "\" in environment \"" + key.environment +
+      "\" of project \"" + key.project + "\"; an owner creates keys with POST " + access_keys_path(key) +
+      " and the client signs with the secret (apollo.access-key.secret)"));
 }
 
 // The namespace's content at the live version: {configurations, releaseKey}; `not_found` when the app

@@ -81,6 +81,9 @@ def test_apollo_discovery_configs_and_configfiles(shop):
     # Without an access key nobody reads anything, and the answer says how to make one.
     status, text = client.configs("application")
     assert status == 401 and "access-keys" in text
+    # Unknown projects and apps answer exactly the same: no key, no knowledge of what exists.
+    assert ApolloClient(shop.port, "/apollo/nope/test", "web", "").configs("application") == (401, text.replace(
+        'project \\"shop\\"', 'project \\"nope\\"').replace("/projects/shop/", "/projects/nope/"))
     key = access_key(shop)
     assert len(key["secret"]) == 32 and key["createdBy"] == "admin"
     listed = shop.ok("GET", f"{CFG}/access-keys")["items"]
@@ -148,9 +151,9 @@ def test_apollo_signature_is_checked(shop):
     assert shop.request("DELETE", f"{CFG}/access-keys/{key['id']}").status == 204
     assert client.configs("application")[0] == 401
     assert shop.request("DELETE", f"{CFG}/access-keys/{key['id']}").status == 404
-    # An unknown app or project is 404 before any key is looked at.
-    assert ApolloClient(shop.port, META, "nope", second["secret"]).configs("application")[0] == 404
-    assert ApolloClient(shop.port, "/apollo/nope/test", "web", second["secret"]).configs("application")[0] == 404
+    # A key opens only its own app and environment; unknown ones answer 401 like a wrong key.
+    assert ApolloClient(shop.port, META, "nope", second["secret"]).configs("application")[0] == 401
+    assert ApolloClient(shop.port, "/apollo/nope/test", "web", second["secret"]).configs("application")[0] == 401
     # The secret never shows up again, neither in the API nor in the server's log.
     assert second["secret"] not in shop.request("GET", f"{CFG}/access-keys").text
     assert second["secret"] not in shop.log_path.read_text()
