@@ -21,6 +21,8 @@ TEST_PKGS=(
   runc containernetworking-plugins iptables busybox-static  # local runtime integration tests
   docker-registry apache2-utils  # a real registry for image tests (htpasswd for basic auth)
   slapd ldap-utils            # a real OpenLDAP for the LDAP login tests (ldapmodify for changes)
+  chromium                    # the console's browser tests (test/e2e: playwright-core drives it; no download)
+  fonts-wqy-microhei          # CJK glyphs, so the zh-CN screenshots of those tests are legible
 )
 
 missing=()

@@ -51,6 +51,7 @@ done
 cat <<MSG
 
 Wharf is running at $url  (admin token: $data/admin-token)
+The web console: $url/  (user admin; the first password is in $data/admin-password until you change it)
 The demo app answers at: $addresses
   curl $(echo "$addresses" | cut -d' ' -f1)
   export WHARF_CONFIG=$data/cli-config

@@ -124,7 +124,11 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   auto match = router_.match(request.method, request.path);
   HttpResponse response;
-  if (!match.route) {
+  std::optional<HttpResponse> fallback;
+  if (!match.route && !match.path_matched && fallback_) fallback = fallback_(request);
+  if (fallback) {
+    response = std::move(*fallback);
+  } else if (!match.route) {
     response = match.path_matched
                    ? error_response(
                          {ErrorCode::kInvalid, request.method + " is not supported on " + request.path, ""})

@@ -6,6 +6,8 @@
 // HTTP, metrics and the access log. Thread-safe; blocks for as long as the handler does.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -27,6 +29,11 @@ class Dispatcher {
 
   HttpResponse dispatch(HttpRequest& request);
 
+  // Answers requests that match no route (the web console's files); nullopt keeps the JSON 404. Set
+  // before serving starts.
+  using Fallback = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+  void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
+
  private:
   Result<HttpResponse> call(const Router::Match& match, HttpRequest& request, const Identity& identity);
   // Sets identity.access and checks the route's permission for the project and environment in `params`.
@@ -37,6 +44,7 @@ class Dispatcher {
   Authorizer& authorizer_;
   RequestMetrics& metrics_;
   Store& store_;
+  Fallback fallback_;
 
   // Bodies of `cached` routes by caller, path and query, valid while the store version is unchanged.
   struct CachedBody {

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   server->add_option("--ldap-config", server_options.ldap_config,
                      "YAML or JSON file with the OpenLDAP settings (url, bindDN, bindPasswordFile, userBase, "
                      "groupBase, ...): company accounts log in and their groups map to Wharf groups");
+  server->add_option("--console-dir", server_options.console_dir,
+                     "The built web console (make console); default: console/ next to this executable");
 
   ClientCommands client(app);
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "api/console_assets.h"
 #include "api/dispatcher.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
@@ -217,6 +218,13 @@ int run_server(const ServerOptions& options) {
   ctx.config_versions = &config_versions;
   Authorizer authorizer(**store);
   api::Dispatcher dispatcher(router, authenticator, authorizer, metrics, **store);
+  // The web console at `/`: whatever no API route answers.
+  const api::ConsoleAssets console(
+      options.console_dir.empty() ? api::default_console_dir() : std::filesystem::path(options.console_dir),
+      api::api_roots(router));
+  dispatcher.set_fallback([&console](const api::HttpRequest& request) { return console.serve(request); });
+  spdlog::info("web console from {}{}", console.dir().string(),
+               std::filesystem::exists(console.dir() / "index.html") ? "" : " (not built: make console)");
   api::HttpServerOptions http_options;
   http_options.address = host;
   http_options.port = port;

@@ -13,6 +13,8 @@ struct ServerOptions {
   int threads = 0;  // HTTP threads; 0 = one per core
   // LDAP settings file (auth/ldap_config.h); empty: only local accounts log in.
   std::string ldap_config;
+  // The built web console (index.html, assets/); empty: console/ next to the executable.
+  std::string console_dir;
 };
 
 // Runs until a termination signal; returns the process exit code (0 after a clean shutdown).
