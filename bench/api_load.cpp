@@ -6,27 +6,15 @@
 // (each creates a release). Usage: api_load --wharf build/wharf [--apps 100] [--clients 32]
 // [--seconds 5] [--threads 1] [--server-threads 0]
 #include <algorithm>
-#include <boost/asio.hpp>
-#include <boost/beast.hpp>
-#include <chrono>
+#include <boost/beast/http.hpp>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bench_server.h"
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
+namespace http = boost::beast::http;
 using bench::rss_kib;
 using bench::Server;
 
@@ -47,66 +35,23 @@ struct Scenario {
   int expect;
 };
 
-struct ClientResult {
-  std::vector<uint32_t> latencies_us;
-  uint64_t errors = 0;
-};
-
-net::awaitable<void> client(const Server& s, const Scenario& sc, Clock::time_point until, ClientResult& out) {
-  auto ex = co_await net::this_coro::executor;
-  beast::tcp_stream stream(ex);
-  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port),
-                                net::use_awaitable);
-  stream.socket().set_option(tcp::no_delay(true));
-  http::request<http::string_body> req{sc.verb, sc.target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::authorization, "Bearer " + s.token);
-  if (!sc.body.empty()) req.set(http::field::content_type, "application/json");
-  req.body() = sc.body;
-  req.keep_alive(true);
-  req.prepare_payload();
-  beast::flat_buffer buf;
-  while (Clock::now() < until) {
-    auto t0 = Clock::now();
-    co_await http::async_write(stream, req, net::use_awaitable);
-    http::response<http::string_body> res;
-    co_await http::async_read(stream, buf, res, net::use_awaitable);
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
-    out.latencies_us.push_back(static_cast<uint32_t>(us));
-    if (static_cast<int>(res.result_int()) != sc.expect) ++out.errors;
-  }
-}
-
 void run(const Options& o, const Server& s, const Scenario& sc) {
-  std::vector<ClientResult> results(o.clients);
-  auto until =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
-  net::io_context ioc;
-  for (int i = 0; i < o.clients; ++i)
-    net::co_spawn(ioc, client(s, sc, until, results[i]), [](std::exception_ptr e) {
-      if (e) std::rethrow_exception(e);
-    });
-  auto t0 = Clock::now();
-  std::vector<std::thread> threads;
-  for (int i = 1; i < o.threads; ++i) threads.emplace_back([&] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
-  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::vector<uint32_t> all;
-  uint64_t errors = 0;
-  for (auto& r : results) {
-    all.insert(all.end(), r.latencies_us.begin(), r.latencies_us.end());
-    errors += r.errors;
-  }
-  std::sort(all.begin(), all.end());
-  auto pct = [&](double p) {
-    return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))] / 1000.0;
-  };
+  auto load = bench::run_load(
+      s, o.clients, o.seconds, o.threads,
+      [&] {
+        http::request<http::string_body> req{sc.verb, sc.target, 11};
+        req.set(http::field::host, "127.0.0.1");
+        req.set(http::field::authorization, "Bearer " + s.token);
+        if (!sc.body.empty()) req.set(http::field::content_type, "application/json");
+        req.body() = sc.body;
+        return req;
+      },
+      sc.expect);
   std::printf(
       "%-22s %8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %lu  server RSS %ld "
       "KiB (peak %ld)\n",
-      sc.name.c_str(), all.size() / secs, pct(0.50), pct(0.90), pct(0.99), pct(1.0), errors,
-      rss_kib(s.pid, "VmRSS:"), rss_kib(s.pid, "VmHWM:"));
+      sc.name.c_str(), load.per_second(), load.ms(0.50), load.ms(0.90), load.ms(0.99), load.ms(1.0),
+      static_cast<unsigned long>(load.errors), rss_kib(s.pid, "VmRSS:"), rss_kib(s.pid, "VmHWM:"));
   std::fflush(stdout);
 }
 

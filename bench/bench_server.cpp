@@ -5,11 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 namespace bench {
 
@@ -85,6 +88,71 @@ Reply request(const Server& s, const std::string& method, const std::string& tar
   http::response<http::string_body> res;
   http::read(stream, buf, res);
   return {static_cast<int>(res.result_int()), res.body()};
+}
+
+double Load::ms(double p) const {
+  if (latencies_us.empty()) return 0;
+  const size_t i =
+      std::min(latencies_us.size() - 1, static_cast<size_t>(p * static_cast<double>(latencies_us.size())));
+  return latencies_us[i] / 1000.0;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ClientResult {
+  std::vector<uint32_t> latencies_us;
+  uint64_t errors = 0;
+};
+
+net::awaitable<void> client(const Server& s, Clock::time_point until, const MakeRequest& request, int expect,
+                            ClientResult& out) {
+  auto ex = co_await net::this_coro::executor;
+  beast::tcp_stream stream(ex);
+  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port),
+                                net::use_awaitable);
+  stream.socket().set_option(tcp::no_delay(true));
+  beast::flat_buffer buf;
+  while (Clock::now() < until) {
+    auto req = request();
+    req.keep_alive(true);
+    req.prepare_payload();
+    auto t0 = Clock::now();
+    co_await http::async_write(stream, req, net::use_awaitable);
+    http::response<http::string_body> res;
+    co_await http::async_read(stream, buf, res, net::use_awaitable);
+    out.latencies_us.push_back(static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count()));
+    if (static_cast<int>(res.result_int()) != expect) ++out.errors;
+  }
+}
+
+}  // namespace
+
+Load run_load(const Server& s, int clients, double seconds, int threads, const MakeRequest& request,
+              int expect) {
+  std::vector<ClientResult> results(clients);
+  const auto until =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  net::io_context ioc;
+  for (int i = 0; i < clients; ++i)
+    net::co_spawn(ioc, client(s, until, request, expect, results[i]), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+  const auto t0 = Clock::now();
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  Load load;
+  load.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  for (auto& r : results) {
+    load.latencies_us.insert(load.latencies_us.end(), r.latencies_us.begin(), r.latencies_us.end());
+    load.errors += r.errors;
+  }
+  std::sort(load.latencies_us.begin(), load.latencies_us.end());
+  return load;
 }
 
 }  // namespace bench

@@ -4,9 +4,13 @@
 
 #include <sys/types.h>
 
+#include <boost/beast/http.hpp>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -33,5 +37,19 @@ struct Reply {
 // One blocking request as the admin; `headers` replace the bearer token when they carry Authorization.
 Reply request(const Server& s, const std::string& method, const std::string& target,
               const std::string& body = "", const std::map<std::string, std::string>& headers = {});
+
+// Keep-alive load: `clients` connections on `threads` threads, each sending request() and reading the
+// answer until `seconds` have passed. request() is called for every request (signatures carry a time).
+struct Load {
+  double seconds = 0;
+  std::vector<uint32_t> latencies_us;  // sorted
+  uint64_t errors = 0;                 // answers whose status was not `expect`
+  double per_second() const { return static_cast<double>(latencies_us.size()) / seconds; }
+  // The p-th quantile in milliseconds (p in [0, 1]).
+  double ms(double p) const;
+};
+using MakeRequest = std::function<boost::beast::http::request<boost::beast::http::string_body>()>;
+Load run_load(const Server& s, int clients, double seconds, int threads, const MakeRequest& request,
+              int expect);
 
 }  // namespace bench

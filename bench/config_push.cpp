@@ -198,54 +198,23 @@ void push(const Options& o, const bench::Server& s, const Signer& signer, int64_
       bench::rss_kib(s.pid, "VmHWM:"));
 }
 
-net::awaitable<void> fetcher(const bench::Server& s, const Signer& signer, Clock::time_point until,
-                             std::vector<uint32_t>& latencies, uint64_t& errors) {
-  auto ex = co_await net::this_coro::executor;
-  beast::tcp_stream stream(ex);
-  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port),
-                                net::use_awaitable);
-  stream.socket().set_option(tcp::no_delay(true));
-  beast::flat_buffer buf;
-  const std::string target = std::string(kMeta) + "/configs/web/default/application";
-  while (Clock::now() < until) {
-    auto t0 = Clock::now();
-    auto req = signed_get(signer, target);
-    co_await http::async_write(stream, req, net::use_awaitable);
-    http::response<http::string_body> res;
-    co_await http::async_read(stream, buf, res, net::use_awaitable);
-    latencies.push_back(static_cast<uint32_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count()));
-    if (res.result_int() != 200) ++errors;
-  }
-}
-
 void fetch(const Options& o, const bench::Server& s, const Signer& signer) {
-  net::io_context ioc;
-  std::vector<std::vector<uint32_t>> latencies(o.clients);
-  std::vector<uint64_t> errors(o.clients);
-  const auto until =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
-  for (int i = 0; i < o.clients; ++i)
-    net::co_spawn(ioc, fetcher(s, signer, until, latencies[i], errors[i]), [](std::exception_ptr e) {
-      if (e) std::rethrow_exception(e);
-    });
-  const auto t0 = Clock::now();
-  std::vector<std::thread> threads;
-  for (int t = 1; t < o.threads; ++t) threads.emplace_back([&] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::vector<double> all;
-  uint64_t bad = 0;
-  for (int i = 0; i < o.clients; ++i) {
-    for (auto us : latencies[i]) all.push_back(us / 1000.0);
-    bad += errors[i];
-  }
-  const size_t n = all.size();
+  const std::string target = std::string(kMeta) + "/configs/web/default/application";
+  auto load = bench::run_load(
+      s, o.clients, o.seconds, o.threads,
+      [&] {
+        http::request<http::string_body> req{http::verb::get, target, 11};
+        req.set(http::field::host, "127.0.0.1");
+        auto [auth, ts] = signer.sign(target);
+        req.set(http::field::authorization, auth);
+        req.set("Timestamp", ts);
+        return req;
+      },
+      200);
   std::printf(
       "fetch: %d keep-alive clients, %.0f req/s  p50 %.2f ms  p99 %.2f ms  errors %lu  server RSS %ld KiB\n",
-      o.clients, static_cast<double>(n) / secs, pct(all, 0.5), pct(all, 0.99),
-      static_cast<unsigned long>(bad), bench::rss_kib(s.pid, "VmRSS:"));
+      o.clients, load.per_second(), load.ms(0.5), load.ms(0.99), static_cast<unsigned long>(load.errors),
+      bench::rss_kib(s.pid, "VmRSS:"));
 }
 
 }  // namespace
