@@ -86,6 +86,7 @@ test: format-check unit unit-asan integration e2e k8s
 
 bench: build
 	@$(BUILD)/bench/api_load --wharf $(BUILD)/wharf
+	@$(BUILD)/bench/config_push --wharf $(BUILD)/wharf
 
 # Rollout time through the Kubernetes driver against the test control plane, and 200 apps at once.
 bench-k8s: build

@@ -57,25 +57,13 @@ void run(const Options& o, const Server& s, const Scenario& sc) {
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
-    if (k == "--wharf")
-      o.wharf = v;
-    else if (k == "--apps")
-      o.apps = std::stoi(v);
-    else if (k == "--clients")
-      o.clients = std::stoi(v);
-    else if (k == "--seconds")
-      o.seconds = std::stod(v);
-    else if (k == "--threads")
-      o.threads = std::stoi(v);
-    else if (k == "--server-threads")
-      o.server_threads = std::stoi(v);
-    else {
-      std::fprintf(stderr, "api_load: unknown option %s\n", k.c_str());
-      return 2;
-    }
-  }
+  bench::parse_flags(argc, argv, "api_load",
+                     {{"--wharf", [&](const std::string& v) { o.wharf = v; }},
+                      {"--apps", [&](const std::string& v) { o.apps = std::stoi(v); }},
+                      {"--clients", [&](const std::string& v) { o.clients = std::stoi(v); }},
+                      {"--seconds", [&](const std::string& v) { o.seconds = std::stod(v); }},
+                      {"--threads", [&](const std::string& v) { o.threads = std::stoi(v); }},
+                      {"--server-threads", [&](const std::string& v) { o.server_threads = std::stoi(v); }}});
   auto s = bench::start_server(o.wharf, o.server_threads);
   bench::request(s, "POST", "/api/v1/projects", R"({"name":"bench"})");
   bench::request(s, "POST", "/api/v1/projects/bench/environments", R"({"name":"prod","clusters":["local"]})");

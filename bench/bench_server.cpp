@@ -21,6 +21,17 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
+void parse_flags(int argc, char** argv, const char* program, const Flags& flags) {
+  for (int i = 1; i < argc; i += 2) {
+    auto it = flags.find(argv[i]);
+    if (it == flags.end() || i + 1 >= argc) {
+      std::fprintf(stderr, "%s: unknown option or missing value: %s\n", program, argv[i]);
+      std::exit(2);
+    }
+    it->second(argv[i + 1]);
+  }
+}
+
 Server start_server(const std::string& wharf, int server_threads) {
   Server s;
   s.dir = std::filesystem::temp_directory_path() / ("wharf-bench-" + std::to_string(::getpid()));

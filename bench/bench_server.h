@@ -21,6 +21,11 @@ struct Server {
   std::filesystem::path dir;
 };
 
+// Reads "--flag value" pairs into `flags` (each sets one option); an unknown flag or one without a value
+// prints an error naming `program` and exits 2.
+using Flags = std::map<std::string, std::function<void(const std::string&)>>;
+void parse_flags(int argc, char** argv, const char* program, const Flags& flags);
+
 // Starts `wharf server` with `--threads server_threads` and the log level at warn (an access log line per
 // request would measure the terminal, not the server). Exits the program when it does not start.
 Server start_server(const std::string& wharf, int server_threads);

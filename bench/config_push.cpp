@@ -221,27 +221,14 @@ void fetch(const Options& o, const bench::Server& s, const Signer& signer) {
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
-    if (k == "--wharf")
-      o.wharf = v;
-    else if (k == "--subscribers")
-      o.subscribers = std::stoi(v);
-    else if (k == "--rounds")
-      o.rounds = std::stoi(v);
-    else if (k == "--clients")
-      o.clients = std::stoi(v);
-    else if (k == "--seconds")
-      o.seconds = std::stod(v);
-    else if (k == "--threads")
-      o.threads = std::stoi(v);
-    else if (k == "--server-threads")
-      o.server_threads = std::stoi(v);
-    else {
-      std::fprintf(stderr, "config_push: unknown option %s\n", k.c_str());
-      return 2;
-    }
-  }
+  bench::parse_flags(argc, argv, "config_push",
+                     {{"--wharf", [&](const std::string& v) { o.wharf = v; }},
+                      {"--subscribers", [&](const std::string& v) { o.subscribers = std::stoi(v); }},
+                      {"--rounds", [&](const std::string& v) { o.rounds = std::stoi(v); }},
+                      {"--clients", [&](const std::string& v) { o.clients = std::stoi(v); }},
+                      {"--seconds", [&](const std::string& v) { o.seconds = std::stod(v); }},
+                      {"--threads", [&](const std::string& v) { o.threads = std::stoi(v); }},
+                      {"--server-threads", [&](const std::string& v) { o.server_threads = std::stoi(v); }}});
   // A socket per subscriber here and in the server (which inherits the limit).
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
