@@ -84,8 +84,9 @@ Status authenticate(ApiContext& ctx, const HttpRequest& req, const ConfigKey& ke
   }
   return fail(Error::unauthorized(
       "the signature matches no access key of app \"" + key.app + "\" in environment \"" + key.environment +
-      "\" of project \"" + key.project + "\"; an owner creates keys with POST " + access_keys_path(key) +
-      " and the client signs with the secret (apollo.access-key.secret)"));
+      "\" of project \"" + key.project +
+      "\"; an owner creates keys with `wharf config access-key create` (POST " + access_keys_path(key) +
+      ") and the client signs with the secret (apollo.access-key.secret)"));
 }
 
 // The namespace's content at the live version: {configurations, releaseKey}; `not_found` when the app

@@ -42,6 +42,7 @@ struct ConfigOptions {
   bool wait = false;
   std::string text;  // search
   int limit = 0;
+  std::string key_id;  // access-key revoke
 };
 
 std::string config_path(const ProjectScope& scope, const ConfigOptions& o, std::string_view tail) {
@@ -568,6 +569,57 @@ Outcome<void> search(Session& session, const ConfigOptions& o) {
   return {};
 }
 
+// ---- access keys of the Apollo-compatible API
+
+Outcome<void> create_access_key(Session& session, const ConfigOptions& o) {
+  auto scope = session.in_project(o.project);
+  if (!scope) return tl::unexpected(scope.error());
+  auto key = scope->api->post(config_path(*scope, o, "access-keys"), json::object());
+  if (!key) return tl::unexpected(key.error());
+  if (session.json_output()) {
+    print_json(*key);
+    return {};
+  }
+  // The secret goes to standard output alone, so that `$(wharf config access-key create ...)` captures it.
+  std::cerr << "Access key " << text_of(*key, "id") << " of " << where(o.app, o.env)
+            << " created; its secret is shown only now. Give it to the Apollo client as "
+               "apollo.access-key.secret, with the meta server "
+            << scope->api->server().text << "/apollo/" << scope->project << "/" << o.env << "\n";
+  std::cout << text_of(*key, "secret") << "\n";
+  return {};
+}
+
+Outcome<void> list_access_keys(Session& session, const ConfigOptions& o) {
+  auto scope = session.in_project(o.project);
+  if (!scope) return tl::unexpected(scope.error());
+  auto keys = scope->api->get(config_path(*scope, o, "access-keys"));
+  if (!keys) return tl::unexpected(keys.error());
+  const json items = keys->value("items", json::array());
+  if (session.json_output()) {
+    print_json(items);
+    return {};
+  }
+  if (items.empty()) {
+    say("No access key of " + where(o.app, o.env) + "; `" + suggest("access-key create", o, o.env) +
+        "` makes one.");
+    return {};
+  }
+  Table table({"ID", "CREATED BY", "CREATED"});
+  for (const auto& k : items)
+    table.add_row({text_of(k, "id"), text_of(k, "createdBy"), short_time(text_of(k, "createdAt"))});
+  table.print(std::cout);
+  return {};
+}
+
+Outcome<void> revoke_access_key(Session& session, const ConfigOptions& o) {
+  auto scope = session.in_project(o.project);
+  if (!scope) return tl::unexpected(scope.error());
+  auto done = scope->api->del(config_path(*scope, o, "access-keys/" + url_escape(o.key_id)));
+  if (!done) return tl::unexpected(done.error());
+  if (!session.json_output()) say("Access key " + o.key_id + " of " + where(o.app, o.env) + " revoked.");
+  return {};
+}
+
 // ---- declarations
 
 // A subcommand about one app in one environment: APP, -e, -p.
@@ -694,6 +746,21 @@ void add_config_verbs(CLI::App& app, VerbRegistry& verbs) {
   add_limit_option(se, o->limit);
   verbs.add(
       se, [o](Session& s) { return search(s, *o); }, YamlOutput::kYes);
+  auto* ak = group->add_subcommand(
+      "access-key", "Access keys with which Apollo clients read the config (the Apollo-compatible API)");
+  ak->require_subcommand(1);
+  auto* akc = app_env_command(
+      *ak, "create", "Create an access key and print its secret (shown once; needs config.reveal)", *o);
+  verbs.add(
+      akc, [o](Session& s) { return create_access_key(s, *o); }, YamlOutput::kYes);
+  auto* akl = app_env_command(*ak, "list", "List the access keys (never their secrets)", *o);
+  verbs.add(
+      akl, [o](Session& s) { return list_access_keys(s, *o); }, YamlOutput::kYes);
+  auto* akr = app_env_command(*ak, "revoke", "Revoke an access key: its clients are refused at once", *o);
+  akr->add_option("id", o->key_id, "The key's id (from `list`)")->required();
+  verbs.add(
+      akr, [o](Session& s) { return revoke_access_key(s, *o); }, YamlOutput::kYes);
+
   // Set last, so that the subcommands keep the root's footer (the exit codes).
   group->footer(
       "Edits go to the environment's draft; `publish` makes the draft the next config version, which the "

@@ -446,3 +446,30 @@ def test_help_names_every_verb(cli):
     assert "--config-version" in cli.ok("deploy", "--help")
     r = cli("config")
     assert r.returncode == 2
+
+
+def test_access_keys_for_apollo_clients(shop, server):
+    from apollo_client import ApolloClient
+    cli = shop
+    cli.ok("config", "set", "web", "-e", "dev", "MODE=fast")
+    cli.ok("config", "publish", "web", "-e", "dev", "-m", "first")
+    assert "No access key" in cli.ok("config", "access-key", "list", "web", "-e", "dev")
+
+    # The secret alone on stdout (scripts capture it); where to use it on stderr.
+    r = cli("config", "access-key", "create", "web", "-e", "dev")
+    assert r.returncode == 0, r
+    secret = r.stdout.strip()
+    assert len(secret) == 32 and "apollo.access-key.secret" in r.stderr and "/apollo/shop/dev" in r.stderr
+    client = ApolloClient(server.port, "/apollo/shop/dev", "web", secret)
+    status, text = client.configs("application")
+    assert status == 200 and json.loads(text)["configurations"] == {"MODE": "fast"}
+
+    listed = cli.ok("config", "access-key", "list", "web", "-e", "dev")
+    assert secret not in listed
+    key_id = [row for row in rows_of(listed)][0]
+    assert json.loads(cli.ok("config", "access-key", "list", "web", "-e", "dev", "-o", "json"))[0]["id"] == int(key_id)
+    assert f"Access key {key_id} of \"web\" in dev revoked." in cli.ok("config", "access-key", "revoke", "web", "-e",
+                                                                        "dev", key_id)
+    assert client.configs("application")[0] == 401
+    r = cli("config", "access-key", "revoke", "web", "-e", "dev", key_id)
+    assert r.returncode == 1 and "does not exist" in r.stderr
