@@ -112,6 +112,25 @@ const STATUS_KEYS: Record<string, MessageKey> = {
   notready: 'status.notready',
 };
 
+// The footer of a dialog's form: the submit button (primary, or danger for what stops something), then
+// Cancel. `before` goes first (a Back button).
+export function DialogActions({ label, busy, disabled, danger, testId, onCancel, before }: {
+  label: string; busy: boolean; disabled?: boolean; danger?: boolean; testId?: string; onCancel: () => void; before?: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="actions">
+      {before}
+      <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy || disabled} data-testid={testId}>
+        {label}
+      </button>
+      <button type="button" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}
+
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useI18n();
   const key = STATUS_KEYS[status];

@@ -8,7 +8,7 @@ import { useAction, useGet } from '../hooks';
 import { enc, post } from '../api/client';
 import type { App, Cluster, Environment, Page, Project } from '../api/types';
 import { Link, paths } from '../router';
-import { Dialog, Empty, ErrorBanner, Field, StatusBadge, fieldError, formError, tagOf } from '../components/ui';
+import { Dialog, DialogActions, Empty, ErrorBanner, Field, StatusBadge, fieldError, formError, tagOf } from '../components/ui';
 import { VirtualList } from '../components/VirtualList';
 import { useTick } from '../watch';
 
@@ -85,14 +85,7 @@ function CreateEnvironment({ project, onClose }: { project: string; onClose: () 
           <input type="checkbox" checked={production} onChange={(e) => setProduction(e.target.checked)} />
           {t('env.production')}
         </label>
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {t('common.create')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <DialogActions label={t('common.create')} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

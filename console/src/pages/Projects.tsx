@@ -7,7 +7,7 @@ import { useAction, useGet } from '../hooks';
 import { enc, get, post } from '../api/client';
 import type { App, Environment, Page, Project } from '../api/types';
 import { Link, navigate, paths } from '../router';
-import { Dialog, Empty, ErrorBanner, Field, fieldError, formError } from '../components/ui';
+import { Dialog, DialogActions, Empty, ErrorBanner, Field, fieldError, formError } from '../components/ui';
 import { useTick } from '../watch';
 
 // How many of a project's apps run as asked (every environment's newest release succeeded with all its
@@ -83,14 +83,7 @@ export function CreateProject({ onClose }: { onClose: () => void }) {
         <Field label={t('common.description')} error={fieldError(error, 'description')}>
           {(p) => <textarea {...p} name="description" value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {t('common.create')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <DialogActions label={t('common.create')} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

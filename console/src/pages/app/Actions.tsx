@@ -6,7 +6,7 @@ import { useAction, useGet } from '../../hooks';
 import { appEnvPath, enc, post } from '../../api/client';
 import type { App, ConfigVersion, Page, Release, Tag } from '../../api/types';
 import { ChangeTable, TextDiff, stableJson, type Change } from '../../components/Diff';
-import { Dialog, ErrorBanner, Field, fieldError, formError } from '../../components/ui';
+import { Dialog, DialogActions, ErrorBanner, Field, fieldError, formError } from '../../components/ui';
 
 // "registry:port/team/web:tag" → its registry, repository and tag (a registry is the first part when it
 // has a dot or a port, or is localhost).
@@ -125,19 +125,19 @@ export function DeployDialog({ project, app, env, current, onClose }: { project:
             )}
           </>
         )}
-        <div className="actions">
-          {step === 'review' && (
-            <button type="button" onClick={() => setStep('choose')}>
-              {t('common.back')}
-            </button>
-          )}
-          <button type="submit" className="primary" disabled={busy} data-testid={step === 'choose' ? 'deploy-next' : 'deploy-confirm'}>
-            {step === 'choose' ? t('deploy.review') : current ? t('deploy.confirmUpgrade') : t('deploy.confirm')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <DialogActions
+          label={step === 'choose' ? t('deploy.review') : current ? t('deploy.confirmUpgrade') : t('deploy.confirm')}
+          busy={busy}
+          testId={step === 'choose' ? 'deploy-next' : 'deploy-confirm'}
+          onCancel={onClose}
+          before={
+            step === 'review' && (
+              <button type="button" onClick={() => setStep('choose')}>
+                {t('common.back')}
+              </button>
+            )
+          }
+        />
       </form>
     </Dialog>
   );
@@ -198,14 +198,7 @@ export function RollbackDialog({ project, app, env, releases, onClose }: { proje
             </Field>
           </>
         )}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy || !chosen} data-testid="rollback-confirm">
-            {t('rollback.confirm', { revision: target })}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <DialogActions label={t('rollback.confirm', { revision: target })} busy={busy} disabled={!chosen} testId="rollback-confirm" onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -229,14 +222,7 @@ export function ScaleDialog({ project, app, env, current, onClose }: { project: 
         <Field label={t('app.replicas')} error={fieldError(error, 'replicas')} hint={t('scale.hint', { n: current.replicas })}>
           {(p) => <input {...p} name="replicas" type="number" min={0} max={1000} value={replicas} onChange={(e) => setReplicas(e.target.value)} />}
         </Field>
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy} data-testid="scale-confirm">
-            {t('action.scale')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <DialogActions label={t('action.scale')} busy={busy} testId="scale-confirm" onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -261,14 +247,7 @@ export function OfflineDialog({ project, app, env, onClose }: { project: string;
         <Field label={t('deploy.message')} error={fieldError(error, 'message')}>
           {(p) => <input {...p} name="message" value={message} onChange={(e) => setMessage(e.target.value)} />}
         </Field>
-        <div className="actions">
-          <button type="submit" className="danger" disabled={busy} data-testid="offline-confirm">
-            {t('action.offline')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <DialogActions label={t('action.offline')} busy={busy} danger testId="offline-confirm" onCancel={onClose} />
       </form>
     </Dialog>
   );
