@@ -55,6 +55,10 @@ paths = {
                     ref("Project"), params=(P,), errors=(400, 401, 403, 404, 409)),
         "delete": op("Delete a project with its environments, apps and history", 200, ref("Project"),
                      params=(P, "resourceVersion"), errors=(400, 401, 403, 404, 409))},
+    "/api/v1/projects/{project}/summary": {
+        "get": op("How a project's apps are doing per environment (healthy, progressing, failed, offline, not "
+                  "deployed) and what they take (instances, CPU and memory limits and requests)", 200,
+                  ref("ProjectSummary"), params=(P,))},
     "/api/v1/projects/{project}/environments": {
         "post": op("Create an environment", 201, ref("Environment"), ref("Environment"), params=(P,),
                    errors=(400, 401, 403, 404, 409)),
@@ -101,6 +105,12 @@ paths[base + "/scale"] = {"post": op("Change the number of replicas", 202, ref("
 paths[base + "/offline"] = {"post": op("Stop every instance; history is kept and deploy brings it back", 202,
                                        ref("Release"), ref("OfflineRequest"), params=REL,
                                        errors=(400, 401, 403, 404, 409))}
+# Planning calls take ?dryRun=true: 200 with the release the call would make, nothing stored or audited.
+for tail in ("/deploy", "/rollback", "/scale", "/offline"):
+    post = paths[base + tail]["post"]
+    post["parameters"].append({"$ref": "#/components/parameters/dryRun"})
+    post["responses"]["200"] = {"description": "dryRun=true: the release as planned (revision 0); nothing changed",
+                                "content": {"application/json": {"schema": ref("Release")}}}
 paths[base + "/releases"] = {"get": op("Release history, newest first", 200, page("Release"), params=REL + LIST)}
 paths[base + "/releases/{revision}"] = {"get": op("One release", 200, ref("Release"), params=REL + (R,))}
 paths[base + "/instances"] = {"get": op("Running instances as last observed", 200,
@@ -217,6 +227,20 @@ schemas = {
         "project": {"type": "string"}, "name": {"type": "string"}, "resourceVersion": {"type": "integer"},
         "object": {"type": "object"}}},
 }
+HEALTH = {"type": "object", "description": "apps by state; across environments an app counts as its worst",
+          "properties": {k: {"type": "integer"} for k in ("healthy", "progressing", "failed", "offline", "notDeployed")}}
+USAGE = {"type": "object", "description": "what the desired instances take; requests follow from limits by QoS tier",
+         "properties": {"instances": {"type": "object", "properties": {"desired": {"type": "integer"},
+                                                                      "ready": {"type": "integer"}}},
+                        **{k: {"type": "integer"} for k in ("cpuLimitMillis", "memoryLimitBytes", "cpuRequestMillis",
+                                                            "memoryRequestBytes")},
+                        "unlimitedInstances": {"type": "integer",
+                                               "description": "desired instances without a CPU or memory limit"}}}
+schemas["ProjectSummary"] = {"type": "object", "properties": {
+    "project": {"type": "string"}, "apps": {"type": "integer"}, "health": HEALTH, "usage": USAGE,
+    "environments": {"type": "array", "description": "the environments the caller may read releases in",
+                     "items": {"type": "object", "properties": {"name": {"type": "string"}, "apps": HEALTH,
+                                                                "usage": USAGE}}}}}
 parameters = {
     "project": path_param("project", "project name"), "env": path_param("env", "environment name"),
     "app": path_param("app", "app name"), "cluster": path_param("cluster", "cluster name"),
@@ -231,6 +255,7 @@ parameters = {
     "watchProject": query("project", "only this project's changes", {"type": "string"}),
     "registry": path_param("registry", "registry host[:port], e.g. 127.0.0.1:5000", {"type": "string"}),
     "repository": query("repository", "repository name, e.g. team/web", {"type": "string"}),
+    "dryRun": query("dryRun", "true: plan and check only, change nothing", {"type": "boolean"}),
     "kinds": query("kinds", "comma-separated kinds", {"type": "string", "example": "app,release,instance"}),
 }
 # Tenancy: the caller, permissions, roles, members, users and tokens, audit.

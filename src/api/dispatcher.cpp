@@ -138,6 +138,7 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
     Identity identity;
     Result<HttpResponse> result;
     std::string_view error_code;  // a code more specific than the error's own, for session refusals
+    bool dry_run = false;         // changes nothing, so nothing to audit
     const bool needs_auth = match.route->permission != kPublic;
     if (needs_auth) {
       auto who = auth_.authenticate({request.authorization, request.cookie});
@@ -149,7 +150,16 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
     // Every mutating call of a known caller is audited: in the transaction of the change it makes, or
     // on its own below when it changed nothing.
     std::optional<AuditScope> audit;
-    if (result.has_value() && needs_auth && request.method != "GET") {
+    if (result.has_value() && request.method != "GET") {
+      auto dry = is_dry_run(request);
+      if (!dry)
+        result = tl::unexpected(dry.error());
+      else if (*dry && !match.route->dry_run)
+        result = tl::unexpected(Error::invalid(
+            "dryRun", request.method + " " + match.route->pattern + " has no dry run; leave dryRun out"));
+      dry_run = dry && *dry;
+    }
+    if (result.has_value() && needs_auth && request.method != "GET" && !dry_run) {
       auto project = match.params.find("project");
       audit.emplace(AuditRecord{0, "", identity.user, request.remote, match.route->permission, request.method,
                                 request.path, project == match.params.end() ? "" : project->second, "ok"});

@@ -28,6 +28,14 @@ bool is_param(std::string_view seg) {
 
 }  // namespace
 
+Result<bool> is_dry_run(const HttpRequest& request) {
+  auto value = request.q("dryRun");
+  if (!value) return false;
+  if (*value == "true") return true;
+  if (*value == "false") return false;
+  return fail(Error::invalid("dryRun", "dryRun must be true or false"));
+}
+
 void Router::add(Route route) {
   Compiled c;
   for (auto seg : split_path(route.pattern)) c.segments.emplace_back(seg);

@@ -28,6 +28,10 @@ struct Route {
   // The response depends only on the store's contents (and the caller): the dispatcher may answer from
   // a cache for as long as the store's resource version is unchanged.
   bool cached_by_store_version = false;
+  // Takes `?dryRun=true`: the handler checks and plans the change and answers with what it would do,
+  // changing nothing; such calls are not audited. Other mutating routes refuse the parameter (400), so
+  // a dry run can never change something by mistake.
+  bool dry_run = false;
 };
 
 // Marks a read-only route as cacheable by store version (see Route).
@@ -35,6 +39,15 @@ inline Route cached(Route route) {
   route.cached_by_store_version = true;
   return route;
 }
+
+// Marks a mutating route as supporting dry runs (see Route).
+inline Route dry_runnable(Route route) {
+  route.dry_run = true;
+  return route;
+}
+
+// True when the request asks for a dry run (`dryRun=true`); `invalid` for any other value of dryRun.
+Result<bool> is_dry_run(const HttpRequest& request);
 
 class Router {
  public:

@@ -4,6 +4,7 @@
 #include "api/routes.h"
 #include "core/access_policy.h"
 #include "core/json_codec.h"
+#include "core/project_summary.h"
 
 namespace wharf::api {
 namespace {
@@ -31,6 +32,61 @@ Status check_clusters_exist(Store& store, const Environment& env) {
     }
   }
   return {};
+}
+
+json encode_health(const HealthCounts& h) {
+  return json{{"healthy", h.healthy},
+              {"progressing", h.progressing},
+              {"failed", h.failed},
+              {"offline", h.offline},
+              {"notDeployed", h.not_deployed}};
+}
+
+json encode_usage(const ResourceUsage& u) {
+  return json{{"instances", json{{"desired", u.instances_desired}, {"ready", u.instances_ready}}},
+              {"cpuLimitMillis", u.cpu_limit_millis},
+              {"memoryLimitBytes", u.memory_limit_bytes},
+              {"cpuRequestMillis", u.cpu_request_millis},
+              {"memoryRequestBytes", u.memory_request_bytes},
+              {"unlimitedInstances", u.unlimited}};
+}
+
+// The names of every item a paged store list returns, all pages.
+template <class List, class NameOf>
+Result<std::vector<std::string>> all_names(List list, NameOf name_of) {
+  std::vector<std::string> names;
+  ListOptions options{1000, {}};
+  do {
+    auto page = list(options);
+    if (!page) return tl::unexpected(page.error());
+    for (const auto& item : page->items) names.push_back(name_of(item));
+    options.continue_token = page->continue_token;
+  } while (!options.continue_token.empty());
+  return names;
+}
+
+// The summary of the environments the caller may read releases in.
+Result<json> project_summary(Store& store, const std::string& project, const AccessPolicy& access) {
+  if (auto p = store.get_project(project); !p) return tl::unexpected(p.error());
+  auto apps = all_names([&](const ListOptions& o) { return store.list_apps(project, o); },
+                        [](const App& a) { return a.spec.name; });
+  if (!apps) return tl::unexpected(apps.error());
+  auto envs = all_names([&](const ListOptions& o) { return store.list_environments(project, o); },
+                        [](const Environment& e) { return e.name; });
+  if (!envs) return tl::unexpected(envs.error());
+  std::erase_if(*envs, [&](const std::string& e) { return !access.allows("release.read", project, e); });
+  auto newest = store.desired_releases(project);
+  if (!newest) return tl::unexpected(newest.error());
+  const ProjectSummary s = summarize_project(*apps, *envs, *newest);
+  json environments = json::array();
+  for (const auto& [name, e] : s.environments)
+    environments.push_back(
+        json{{"name", name}, {"apps", encode_health(e.apps)}, {"usage", encode_usage(e.usage)}});
+  return json{{"project", project},
+              {"apps", s.app_count},
+              {"health", encode_health(s.apps)},
+              {"usage", encode_usage(s.usage)},
+              {"environments", std::move(environments)}};
 }
 
 }  // namespace
@@ -80,6 +136,14 @@ void add_project_routes(Router& router, ApiContext& ctx) {
                        auto p = ctx.store.get_project(req.param("project"));
                        if (!p) return tl::unexpected(p.error());
                        return HttpResponse::json(200, encode(*p).dump());
+                     }}));
+  router.add(cached({"GET", "/api/v1/projects/{project}/summary", "project.read",
+                     "How a project's apps are doing per environment (healthy, progressing, failed, offline, "
+                     "not deployed) and what they take (instances, CPU and memory limits and requests)",
+                     [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+                       auto body = project_summary(ctx.store, req.param("project"), *who.access);
+                       if (!body) return tl::unexpected(body.error());
+                       return HttpResponse::json(200, body->dump());
                      }}));
   router.add({"PATCH", "/api/v1/projects/{project}", "project.update",
               "Change a project's displayName or description (JSON merge patch)",

@@ -36,9 +36,12 @@ Result<Target> load_target(Store& store, const HttpRequest& req) {
   return Target{std::move(*app), std::move(key), std::move(*history)};
 }
 
-// Stores a planned release, tells watchers and the controller, and answers 202 with the release.
-Result<HttpResponse> submit(ApiContext& ctx, Result<Release> planned) {
+// Stores a planned release, tells watchers and the controller, and answers 202 with the release. A dry
+// run answers 200 with the release as planned (revision 0, nothing stored): what the console shows before
+// the caller confirms comes from the same planner as the real call.
+Result<HttpResponse> submit(ApiContext& ctx, const HttpRequest& req, Result<Release> planned) {
   if (!planned) return tl::unexpected(planned.error());
+  if (auto dry = is_dry_run(req); dry && *dry) return HttpResponse::json(200, encode(*planned).dump());
   auto stored = ctx.store.create_release(*planned);
   if (!stored) return tl::unexpected(stored.error());
   auto resp =
@@ -93,72 +96,76 @@ Result<HttpResponse> submit_deploy(ApiContext& ctx, const HttpRequest& req, Depl
   auto target = load_target(ctx.store, req);
   if (!target) return tl::unexpected(target.error());
   if (auto s = choose_config_version(ctx.store, target->key, request); !s) return tl::unexpected(s.error());
-  return submit(ctx, plan_deploy(target->app, target->key.environment, target->history, request, user));
+  return submit(ctx, req, plan_deploy(target->app, target->key.environment, target->history, request, user));
 }
 
 void add_release_routes(Router& router, ApiContext& ctx) {
-  router.add({"POST", path("/deploy"), "app.deploy", "Deploy the app (new image, config version or replicas)",
-              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
-                auto body = optional_body(req);
-                if (!body) return tl::unexpected(body.error());
-                auto request = json_codec::decode_deploy_request(*body);
-                if (!request) return tl::unexpected(request.error());
-                return submit_deploy(ctx, req, std::move(*request), who.user);
-              }});
-  router.add({"POST", path("/rollback"), "app.rollback",
-              "Roll back to an earlier release: its image, spec and config version together",
-              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
-                auto body = optional_body(req);
-                if (!body) return tl::unexpected(body.error());
-                auto request = json_codec::decode_rollback_request(*body);
-                if (!request) return tl::unexpected(request.error());
-                auto target = load_target(ctx.store, req);
-                if (!target) return tl::unexpected(target.error());
-                if (request->to_revision) {
-                  // An explicit target may be older than the planning window: fetch it.
-                  bool seen = false;
-                  for (const auto& r : target->history) seen = seen || r.revision == *request->to_revision;
-                  if (!seen) {
-                    auto old = ctx.store.get_release(target->key, *request->to_revision);
-                    if (!old && old.error().code != ErrorCode::kNotFound) return tl::unexpected(old.error());
-                    if (old) target->history.push_back(std::move(*old));
-                  }
-                }
-                return submit(ctx, plan_rollback(target->history, *request, who.user));
-              }});
-  router.add({"POST", path("/scale"), "app.scale", "Change the number of replicas",
-              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
-                auto body = body_object(req);
-                if (!body) return tl::unexpected(body.error());
-                if (auto s = only_fields(*body, {"replicas", "message"}); !s)
-                  return tl::unexpected(s.error());
-                auto replicas = body->find("replicas");
-                if (replicas == body->end() || !replicas->is_number_integer())
-                  return fail(Error::invalid(
-                      "replicas", "replicas must be an integer from 0 to " + std::to_string(kMaxReplicas)));
-                auto message = message_of(*body);
-                if (!message) return tl::unexpected(message.error());
-                auto n = replicas->get<int64_t>();
-                if (n < 0 || n > kMaxReplicas)
-                  return fail(Error::invalid("replicas", "replicas must be from 0 to " +
-                                                             std::to_string(kMaxReplicas) + "; got " +
-                                                             std::to_string(n)));
-                auto target = load_target(ctx.store, req);
-                if (!target) return tl::unexpected(target.error());
-                return submit(ctx, plan_scale(target->history, static_cast<int>(n), *message, who.user));
-              }});
-  router.add({"POST", path("/offline"), "app.offline",
-              "Stop every instance; history is kept and deploy brings it back",
-              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
-                auto body = optional_body(req);
-                if (!body) return tl::unexpected(body.error());
-                if (auto s = only_fields(*body, {"message"}); !s) return tl::unexpected(s.error());
-                auto message = message_of(*body);
-                if (!message) return tl::unexpected(message.error());
-                auto target = load_target(ctx.store, req);
-                if (!target) return tl::unexpected(target.error());
-                return submit(ctx, plan_offline(target->history, *message, who.user));
-              }});
+  router.add(dry_runnable({"POST", path("/deploy"), "app.deploy",
+                           "Deploy the app (new image, config version or replicas)",
+                           [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+                             auto body = optional_body(req);
+                             if (!body) return tl::unexpected(body.error());
+                             auto request = json_codec::decode_deploy_request(*body);
+                             if (!request) return tl::unexpected(request.error());
+                             return submit_deploy(ctx, req, std::move(*request), who.user);
+                           }}));
+  router.add(dry_runnable({"POST", path("/rollback"), "app.rollback",
+                           "Roll back to an earlier release: its image, spec and config version together",
+                           [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+                             auto body = optional_body(req);
+                             if (!body) return tl::unexpected(body.error());
+                             auto request = json_codec::decode_rollback_request(*body);
+                             if (!request) return tl::unexpected(request.error());
+                             auto target = load_target(ctx.store, req);
+                             if (!target) return tl::unexpected(target.error());
+                             if (request->to_revision) {
+                               // An explicit target may be older than the planning window: fetch it.
+                               bool seen = false;
+                               for (const auto& r : target->history)
+                                 seen = seen || r.revision == *request->to_revision;
+                               if (!seen) {
+                                 auto old = ctx.store.get_release(target->key, *request->to_revision);
+                                 if (!old && old.error().code != ErrorCode::kNotFound)
+                                   return tl::unexpected(old.error());
+                                 if (old) target->history.push_back(std::move(*old));
+                               }
+                             }
+                             return submit(ctx, req, plan_rollback(target->history, *request, who.user));
+                           }}));
+  router.add(dry_runnable(
+      {"POST", path("/scale"), "app.scale", "Change the number of replicas",
+       [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+         auto body = body_object(req);
+         if (!body) return tl::unexpected(body.error());
+         if (auto s = only_fields(*body, {"replicas", "message"}); !s) return tl::unexpected(s.error());
+         auto replicas = body->find("replicas");
+         if (replicas == body->end() || !replicas->is_number_integer())
+           return fail(Error::invalid(
+               "replicas", "replicas must be an integer from 0 to " + std::to_string(kMaxReplicas)));
+         auto message = message_of(*body);
+         if (!message) return tl::unexpected(message.error());
+         auto n = replicas->get<int64_t>();
+         if (n < 0 || n > kMaxReplicas)
+           return fail(Error::invalid(
+               "replicas",
+               "replicas must be from 0 to " + std::to_string(kMaxReplicas) + "; got " + std::to_string(n)));
+         auto target = load_target(ctx.store, req);
+         if (!target) return tl::unexpected(target.error());
+         return submit(ctx, req, plan_scale(target->history, static_cast<int>(n), *message, who.user));
+       }}));
+  router.add(dry_runnable({"POST", path("/offline"), "app.offline",
+                           "Stop every instance; history is kept and deploy brings it back",
+                           [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+                             auto body = optional_body(req);
+                             if (!body) return tl::unexpected(body.error());
+                             if (auto s = only_fields(*body, {"message"}); !s)
+                               return tl::unexpected(s.error());
+                             auto message = message_of(*body);
+                             if (!message) return tl::unexpected(message.error());
+                             auto target = load_target(ctx.store, req);
+                             if (!target) return tl::unexpected(target.error());
+                             return submit(ctx, req, plan_offline(target->history, *message, who.user));
+                           }}));
   router.add(
       cached({"GET", path("/releases"), "release.read", "Release history, newest first",
               [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {

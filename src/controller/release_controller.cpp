@@ -70,7 +70,7 @@ Result<std::shared_ptr<const ConfigVersion>> ReleaseController::config_of(const 
 }
 
 Result<int> ReleaseController::reconcile_once(Pass pass) {
-  auto work = pass == Pass::kActive ? store_.active_releases() : store_.desired_releases();
+  auto work = pass == Pass::kActive ? store_.active_releases() : store_.desired_releases("");
   if (!work) return tl::unexpected(work.error());
   int changed = 0;
   for (const auto& release : *work) {

@@ -137,8 +137,9 @@ class Store {
   virtual Result<Release> fail_and_revert(const Release& failed, const Release& revert) = 0;
   // The newest release of every app x environment when it is pending or progressing: the work list.
   virtual Result<std::vector<Release>> active_releases() = 0;
-  // The newest release of every app x environment (the desired state), across all projects.
-  virtual Result<std::vector<Release>> desired_releases() = 0;
+  // The newest release of every app x environment (the desired state) of `project`, or of all projects
+  // when it is empty.
+  virtual Result<std::vector<Release>> desired_releases(const std::string& project) = 0;
 
   // Instances as last observed by a driver: replaced wholesale per app x environment x cluster.
   virtual Status replace_instances(const ReleaseKey& key, const std::string& cluster,

@@ -81,11 +81,12 @@ export async function startRegistry(dir) {
   return { address, stop: () => stopPid(pid, 'docker-registry') };
 }
 
-// `wharf server` on 127.0.0.1 with a port it picks; returns { url, dataDir, token, password, stop }.
-export async function startServer({ bin, dataDir, consoleDir, log }) {
+// `wharf server` on 127.0.0.1 with a port it picks; returns { url, dataDir, token, password, stop }. `extraArgs`
+// go after the usual ones (the admin scenario's `--ldap-config FILE`).
+export async function startServer({ bin, dataDir, consoleDir, log, extraArgs = [] }) {
   mkdirSync(dataDir, { recursive: true });
   const err = openSync(log, 'a');
-  const proc = spawn(bin, ['server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--console-dir', consoleDir], {
+  const proc = spawn(bin, ['server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--console-dir', consoleDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', err],
   });
   let out = '';
@@ -150,12 +151,23 @@ function instanceDirs(dataDir) {
   return existsSync(d) ? readdirSync(d) : [];
 }
 
-// Takes `apps` ([project, app, env]) offline through the API and waits for the driver to remove every
-// container, as test/integration/test_local_driver.py does; whatever is left after the server stopped is
-// removed by hand (shim killed by its pid, runc container deleted, mounts undone). Returns what was left.
-export async function releaseInstances(server, apps) {
-  for (const [project, app, env] of apps)
-    await api(server, 'POST', `/api/v1/projects/${project}/apps/${app}/environments/${env}/offline`, {}).catch(() => {});
+// Takes every deployed app offline through the API and waits for the driver to remove every container,
+// as test/integration/test_local_driver.py does; whatever is left after the server stopped is removed by
+// hand (removeLeftovers).
+export async function offlineEverything(server) {
+  try {
+    const projects = await api(server, 'GET', '/api/v1/projects?limit=1000');
+    for (const p of projects.body?.items ?? []) {
+      const apps = await api(server, 'GET', `/api/v1/projects/${p.name}/apps?limit=1000`);
+      for (const a of apps.body?.items ?? []) {
+        const full = await api(server, 'GET', `/api/v1/projects/${p.name}/apps/${a.name}`);
+        for (const [env, s] of Object.entries(full.body?.status ?? {}))
+          if (!s.offline) await api(server, 'POST', `/api/v1/projects/${p.name}/apps/${a.name}/environments/${env}/offline`, {});
+      }
+    }
+  } catch {
+    /* the server is gone: removeLeftovers cleans up */
+  }
   await waitUntil(() => runcList(server.dataDir).length === 0 && instanceDirs(server.dataDir).length === 0, {
     timeout: 30000,
     what: 'the driver to remove every instance',

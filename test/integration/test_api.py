@@ -281,6 +281,71 @@ def test_deploy_releases_rollback_scale_offline(server):
     assert r.status == 400 and r.error["field"] == "revision"
 
 
+def test_dry_run_plans_without_storing_or_auditing(server):
+    setup_app(server)
+    server.ok("POST", f"{BASE}/deploy", {"message": "first"}, 202)
+    server.ok("POST", f"{BASE}/deploy", {"image": "127.0.0.1:5000/team/web:1.5.0"}, 202)
+    audit_before = server.ok("GET", "/api/v1/projects/shop/audit?limit=1000")["items"]
+    plan = server.ok("POST", f"{BASE}/deploy?dryRun=true",
+                     {"image": "127.0.0.1:5000/team/web:2.0.0", "replicas": 4, "message": "try"}, 200)
+    # The release the real call would make, from the same planner; nothing stored.
+    assert plan["revision"] == 0 and plan["status"] == "pending" and plan["kind"] == "deploy"
+    assert plan["image"].endswith(":2.0.0") and plan["replicas"] == 4 and plan["spec"]["env"] == APP["env"]
+    assert [r["revision"] for r in server.ok("GET", f"{BASE}/releases")["items"]] == [2, 1]
+    assert server.ok("GET", "/api/v1/projects/shop/audit?limit=1000")["items"] == audit_before
+    # A planning error is the real call's error.
+    bad = server.request("POST", f"{BASE}/deploy?dryRun=true", {"replicas": -1})
+    assert bad.status == 400 and bad.error["field"] == "replicas"
+    r = server.request("POST", f"{BASE}/rollback?dryRun=true", {"toRevision": 1})
+    assert r.status == 200 and r.json()["rollbackOf"] == 1 and r.json()["image"] == APP["image"]
+    assert server.ok("POST", f"{BASE}/scale?dryRun=true", {"replicas": 7})["replicas"] == 7
+    assert server.ok("POST", f"{BASE}/offline?dryRun=true", {})["kind"] == "offline"
+    assert [r["revision"] for r in server.ok("GET", f"{BASE}/releases")["items"]] == [2, 1]
+    # Calls without a dry run refuse the parameter rather than change something by mistake.
+    r = server.request("DELETE", "/api/v1/projects/shop/apps/web?dryRun=true")
+    assert r.status == 400 and r.error["field"] == "dryRun" and "no dry run" in r.error["message"]
+    assert server.ok("GET", "/api/v1/projects/shop/apps/web")["name"] == "web"
+    r = server.request("POST", f"{BASE}/deploy?dryRun=yes", {})
+    assert r.status == 400 and r.error["field"] == "dryRun"
+    assert [r["revision"] for r in server.ok("GET", f"{BASE}/releases")["items"]] == [2, 1]
+
+
+def test_project_summary_counts_apps_and_usage_per_environment(server):
+    setup_app(server)  # web: 3 x (500m, 512Mi), standard
+    server.ok("POST", "/api/v1/projects/shop/environments", {"name": "dev", "clusters": ["local"]}, 201)
+    server.ok("POST", "/api/v1/projects/shop/apps",
+              {"name": "batch", "image": "127.0.0.1:5000/team/batch:1", "replicas": 2, "qos": "batch",
+               "resources": {"cpu": "1", "memory": "1Gi"}}, 201)
+    server.ok("POST", "/api/v1/projects/shop/apps", {"name": "idle", "image": "127.0.0.1:5000/team/idle:1"}, 201)
+    server.ok("POST", f"{BASE}/deploy", {}, 202)
+    server.ok("POST", "/api/v1/projects/shop/apps/batch/environments/dev/deploy", {}, 202)
+    s = server.ok("GET", "/api/v1/projects/shop/summary")
+    assert s["project"] == "shop" and s["apps"] == 3
+    # Nothing has rolled out (the images do not exist): both deployed apps are on their way.
+    assert s["health"] == {"healthy": 0, "progressing": 2, "failed": 0, "offline": 0, "notDeployed": 1}
+    envs = {e["name"]: e for e in s["environments"]}
+    assert set(envs) == {"dev", "prod"}
+    assert envs["prod"]["apps"]["progressing"] == 1 and envs["prod"]["apps"]["notDeployed"] == 2
+    prod = envs["prod"]["usage"]
+    assert prod["instances"]["desired"] == 3 and prod["cpuLimitMillis"] == 1500
+    assert prod["memoryLimitBytes"] == 3 * 512 * 2**20 and prod["unlimitedInstances"] == 0
+    dev = envs["dev"]["usage"]
+    assert dev["cpuLimitMillis"] == 2000 and dev["cpuRequestMillis"] < dev["cpuLimitMillis"]  # batch overcommits
+    assert s["usage"]["cpuLimitMillis"] == 3500 and s["usage"]["instances"]["desired"] == 5
+    # Offline apps take nothing.
+    server.ok("POST", f"{BASE}/offline", {}, 202)
+    s = server.ok("GET", "/api/v1/projects/shop/summary")
+    assert s["health"]["offline"] == 1 and s["usage"]["cpuLimitMillis"] == 2000
+    # A member bound to one environment sees that environment only.
+    server.ok("POST", "/api/v1/users", {"name": "devon", "displayName": "Devon"}, 201)
+    token = server.ok("POST", "/api/v1/users/devon/tokens", {"name": "t"}, 201)["token"]
+    server.ok("POST", "/api/v1/projects/shop/members",
+              {"kind": "user", "subject": "devon", "role": "developer", "environments": ["dev"]}, 201)
+    r = server.request("GET", "/api/v1/projects/shop/summary", token=token)
+    assert r.status == 200 and [e["name"] for e in r.json()["environments"]] == ["dev"]
+    assert server.request("GET", "/api/v1/projects/nope/summary").status == 404
+
+
 def test_instances_and_logs(server):
     setup_app(server)
     assert server.ok("GET", f"{BASE}/instances") == []

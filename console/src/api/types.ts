@@ -23,6 +23,32 @@ export interface Project {
   resourceVersion: number;
 }
 
+// GET /projects/{p}/summary: apps by state and what they take, per environment and in all.
+export interface HealthCounts {
+  healthy: number;
+  progressing: number;
+  failed: number;
+  offline: number;
+  notDeployed: number;
+}
+
+export interface Usage {
+  instances: { desired: number; ready: number };
+  cpuLimitMillis: number;
+  memoryLimitBytes: number;
+  cpuRequestMillis: number;
+  memoryRequestBytes: number;
+  unlimitedInstances: number;
+}
+
+export interface ProjectSummary {
+  project: string;
+  apps: number;
+  health: HealthCounts;
+  usage: Usage;
+  environments: { name: string; apps: HealthCounts; usage: Usage }[];
+}
+
 export interface Environment {
   name: string;
   project: string;

@@ -1,57 +1,114 @@
-// Projects the caller can see, with their apps and environments counted, and (for those allowed) a form
-// to create one.
-import { useEffect, useState, type FormEvent } from 'react';
+// Projects the caller can see, each with how its apps are doing and what they take (GET .../summary, live
+// from the watch stream), a breakdown by environment on demand, and (for those allowed) a form to create
+// one.
+import { useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { useAction, useGet } from '../hooks';
-import { enc, get, post } from '../api/client';
-import type { App, Environment, Page, Project } from '../api/types';
+import { enc, post } from '../api/client';
+import type { HealthCounts, Page, Project, ProjectSummary, Usage } from '../api/types';
 import { Link, navigate, paths } from '../router';
 import { Dialog, DialogActions, Empty, ErrorBanner, Field, fieldError, formError } from '../components/ui';
 import { useTick } from '../watch';
+import { fmtBytes, fmtCpu } from '../format';
 
-// How many of a project's apps run as asked (every environment's newest release succeeded with all its
-// instances ready), are on their way, or failed. The list has no status, so the first 50 apps are asked
-// one by one (answers are cached by the server until something changes).
-const HEALTH_SAMPLE = 50;
-
-function Health({ project, apps, tick }: { project: string; apps: App[]; tick: number }) {
+function Health({ h }: { h: HealthCounts }) {
   const { t } = useI18n();
-  const [health, setHealth] = useState<{ ok: number; busy: number; bad: number } | null>(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    Promise.all(apps.slice(0, HEALTH_SAMPLE).map((a) => get<App>(`/api/v1/projects/${enc(project)}/apps/${enc(a.name)}`, ctl.signal)))
-      .then((full) => {
-        const h = { ok: 0, busy: 0, bad: 0 };
-        for (const a of full) {
-          const states = Object.values(a.status ?? {});
-          if (states.some((s) => s.status === 'failed')) h.bad++;
-          else if (states.some((s) => s.status !== 'succeeded' || (!s.offline && s.ready < s.replicas))) h.busy++;
-          else h.ok++;
-        }
-        setHealth(h);
-      })
-      .catch(() => {});
-    return () => ctl.abort();
-  }, [project, apps, tick]);
-  if (!health) return <td>…</td>;
+  const label = t('projects.healthLabel', { ok: h.healthy, busy: h.progressing, bad: h.failed, off: h.offline, none: h.notDeployed });
   return (
-    <td aria-label={t('projects.healthLabel', { ok: health.ok, busy: health.busy, bad: health.bad })}>
-      <span className="ok">✓ {health.ok}</span> · <span className="muted">⟳ {health.busy}</span> ·{' '}
-      <span className={health.bad ? 'warn' : 'muted'}>✗ {health.bad}</span>
-    </td>
+    <span className="health" aria-label={label} title={label} data-testid="health">
+      <span className="ok">✓ {h.healthy}</span> · <span className={h.progressing ? 'warn' : 'muted'}>⟳ {h.progressing}</span> ·{' '}
+      <span className={h.failed ? 'bad' : 'muted'}>✗ {h.failed}</span>
+      {h.offline > 0 && <span className="muted"> · ⏸ {h.offline}</span>}
+    </span>
   );
 }
 
-function Counts({ project }: { project: string }) {
-  const tick = useTick('all');
-  const apps = useGet<Page<App>>(`/api/v1/projects/${enc(project)}/apps?limit=1000`, tick);
-  const envs = useGet<Page<Environment>>(`/api/v1/projects/${enc(project)}/environments?limit=1000`, tick);
+function UsageCells({ u }: { u: Usage }) {
+  const { t } = useI18n();
+  const unlimited = t('projects.unlimited', { n: u.unlimitedInstances });
   return (
     <>
-      <td>{envs.data?.items.length ?? '…'}</td>
-      <td>{apps.data?.items.length ?? '…'}</td>
-      {apps.data ? <Health project={project} apps={apps.data.items} tick={tick} /> : <td>…</td>}
+      <td aria-label={t('projects.instancesLabel', u.instances)} data-testid="instances">
+        <span className={u.instances.ready < u.instances.desired ? 'warn' : undefined}>
+          {u.instances.ready}/{u.instances.desired}
+        </span>
+      </td>
+      <td data-testid="cpu">
+        {fmtCpu(u.cpuRequestMillis)} / {fmtCpu(u.cpuLimitMillis)}
+        {u.unlimitedInstances > 0 && (
+          <span className="warn small" title={unlimited}>
+            {' '}
+            +∞<span className="sr-only">{unlimited}</span>
+          </span>
+        )}
+      </td>
+      <td data-testid="memory">
+        {fmtBytes(u.memoryRequestBytes)} / {fmtBytes(u.memoryLimitBytes)}
+      </td>
+    </>
+  );
+}
+
+const COLUMNS = 8;
+
+function ProjectRow({ p }: { p: Project }) {
+  const { t, fmtTime } = useI18n();
+  const tick = useTick('all');
+  const { data: s } = useGet<ProjectSummary>(`/api/v1/projects/${enc(p.name)}/summary`, tick);
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <tr data-testid={`project-${p.name}`}>
+        <td>
+          <Link to={paths.project(p.name)}>{p.displayName || p.name}</Link>
+          {p.displayName && p.displayName !== p.name && <span className="muted"> {p.name}</span>}
+          {p.description && <div className="muted small">{p.description}</div>}
+        </td>
+        <td>
+          {s ? (
+            <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}
+              aria-label={t('projects.showEnvironments', { project: p.name })}>
+              {open ? '▾' : '▸'} {s.environments.length}
+            </button>
+          ) : (
+            '…'
+          )}
+        </td>
+        <td>{s?.apps ?? '…'}</td>
+        <td>{s ? <Health h={s.health} /> : '…'}</td>
+        {s ? <UsageCells u={s.usage} /> : <td colSpan={3}>…</td>}
+        <td>{fmtTime(p.createdAt)}</td>
+      </tr>
+      {open && s && (
+        <tr className="subrows">
+          <td colSpan={COLUMNS}>
+            <table className="list inner">
+              <caption className="sr-only">{t('projects.byEnvironment')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('projects.environments')}</th>
+                  <th scope="col">{t('projects.health')}</th>
+                  <th scope="col">{t('projects.instances')}</th>
+                  <th scope="col">{t('projects.cpu')}</th>
+                  <th scope="col">{t('projects.memory')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.environments.map((e) => (
+                  <tr key={e.name} data-testid={`env-${e.name}`}>
+                    <th scope="row">{e.name}</th>
+                    <td>
+                      <Health h={e.apps} />
+                    </td>
+                    <UsageCells u={e.usage} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </td>
+        </tr>
+      )}
     </>
   );
 }
@@ -90,7 +147,7 @@ export function CreateProject({ onClose }: { onClose: () => void }) {
 }
 
 export function ProjectsPage() {
-  const { t, fmtTime } = useI18n();
+  const { t } = useI18n();
   const { me } = useSession();
   const tick = useTick('project');
   const { data, error } = useGet<Page<Project>>('/api/v1/projects?limit=1000', tick);
@@ -114,28 +171,23 @@ export function ProjectsPage() {
           <thead>
             <tr>
               <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('common.description')}</th>
               <th scope="col">{t('projects.environments')}</th>
               <th scope="col">{t('projects.apps')}</th>
               <th scope="col">{t('projects.health')}</th>
+              <th scope="col">{t('projects.instances')}</th>
+              <th scope="col">{t('projects.cpu')}</th>
+              <th scope="col">{t('projects.memory')}</th>
               <th scope="col">{t('common.created')}</th>
             </tr>
           </thead>
           <tbody>
             {data.items.map((p) => (
-              <tr key={p.name}>
-                <td>
-                  <Link to={paths.project(p.name)}>{p.displayName || p.name}</Link>
-                  {p.displayName && p.displayName !== p.name && <span className="muted"> {p.name}</span>}
-                </td>
-                <td>{p.description}</td>
-                <Counts project={p.name} />
-                <td>{fmtTime(p.createdAt)}</td>
-              </tr>
+              <ProjectRow key={p.name} p={p} />
             ))}
           </tbody>
         </table>
       )}
+      {data && data.items.length > 0 && <p className="muted small">{t('projects.noQuota')}</p>}
       {creating && <CreateProject onClose={() => setCreating(false)} />}
     </main>
   );

@@ -1185,15 +1185,16 @@ Result<std::vector<Release>> SqliteStore::active_releases() {
   return collect_all<Release>(*st, [this](const Statement& row) { return read_release(row, specs_); });
 }
 
-Result<std::vector<Release>> SqliteStore::desired_releases() {
+Result<std::vector<Release>> SqliteStore::desired_releases(const std::string& project) {
   auto db = reader();
   if (!db) return fail(std::move(db.error()));
   auto st = (*db)->prepare("SELECT " RELEASE_COLUMNS
-                           " FROM releases AS r WHERE revision = "
+                           " FROM releases AS r WHERE (?1 = '' OR project = ?1) AND revision = "
                            "(SELECT MAX(n.revision) FROM releases AS n WHERE n.project = r.project "
                            "AND n.app = r.app AND n.environment = r.environment) "
                            "ORDER BY project, app, environment");
   if (!st) return fail(std::move(st.error()));
+  st->bind_all(project);
   return collect_all<Release>(*st, [this](const Statement& row) { return read_release(row, specs_); });
 }
 

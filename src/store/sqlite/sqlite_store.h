@@ -74,7 +74,7 @@ class SqliteStore final : public Store, public CredentialStore {
   Result<Release> update_release_status(const Release& release) override;
   Result<Release> fail_and_revert(const Release& failed, const Release& revert) override;
   Result<std::vector<Release>> active_releases() override;
-  Result<std::vector<Release>> desired_releases() override;
+  Result<std::vector<Release>> desired_releases(const std::string& project) override;
 
   Status replace_instances(const ReleaseKey& key, const std::string& cluster,
                            const std::vector<Instance>& instances) override;

@@ -465,7 +465,7 @@ TEST_F(StoreTest, DeletingAProjectCascadesToEverythingBelowIt) {
   EXPECT_EQ(store_->get_environment("shop", "dev").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->get_app("shop", "web").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->get_release({"shop", "web", "dev"}, 1).error().code, ErrorCode::kNotFound);
-  auto desired = store_->desired_releases();
+  auto desired = store_->desired_releases("");
   ASSERT_TRUE(desired);
   for (const auto& r : *desired) EXPECT_EQ(r.project, "blog");
   EXPECT_EQ(store_->list_instances({"blog", "web", "dev"})->size(), 1u);

@@ -246,7 +246,7 @@ TEST_F(ReleaseTest, ListRecentAndPaginateNewestFirst) {
 
 TEST_F(ReleaseTest, ActiveAndDesiredReleases) {
   EXPECT_TRUE(store_->active_releases()->empty());
-  EXPECT_TRUE(store_->desired_releases()->empty());
+  EXPECT_TRUE(store_->desired_releases("")->empty());
 
   release("shop", "web", "dev");
   Release web_dev2 = release("shop", "web", "dev");  // supersedes 1
@@ -266,7 +266,7 @@ TEST_F(ReleaseTest, ActiveAndDesiredReleases) {
   EXPECT_EQ((*active)[1].environment, "dev");
   EXPECT_EQ((*active)[1].revision, 2);
 
-  auto desired = store_->desired_releases();
+  auto desired = store_->desired_releases("");
   ASSERT_TRUE(desired) << desired.error().message;
   ASSERT_EQ(desired->size(), 3u);
   EXPECT_EQ((*desired)[0].app, "api");

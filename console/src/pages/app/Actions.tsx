@@ -1,7 +1,7 @@
 // The actions on an app in an environment. Deploy and rollback are two-step: the choice, then exactly what
 // will change (or be restored) before the caller confirms.
-import { useMemo, useState, type FormEvent } from 'react';
-import { useI18n } from '../../i18n';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useI18n, type T } from '../../i18n';
 import { useAction, useGet } from '../../hooks';
 import { appEnvPath, enc, post } from '../../api/client';
 import type { App, ConfigVersion, Page, Release, Tag } from '../../api/types';
@@ -27,6 +27,27 @@ export function parseImage(image: string): { registry: string; repository: strin
 
 const dash = (v: unknown) => (v === undefined || v === null || v === '' || v === 0 ? '—' : String(v));
 
+// What a release changes compared with another: image, config version, replicas, then every other spec
+// field that differs (compact JSON), so nothing in a deploy comes as a surprise.
+export function releaseChanges(t: T, before: Release | undefined, after: Release): Change[] {
+  const out: Change[] = [
+    { what: t('app.image'), before: before ? before.image : '—', after: after.image },
+    { what: t('deploy.configVersion'), before: dash(before?.configVersion), after: dash(after.configVersion) },
+    { what: t('app.replicas'), before: before ? String(before.replicas) : '—', after: String(after.replicas) },
+  ];
+  const b = (before?.spec ?? {}) as unknown as Record<string, unknown>;
+  const a = after.spec as unknown as Record<string, unknown>;
+  const compact = (v: unknown) => {
+    const text = v === undefined ? '—' : JSON.stringify(v);
+    return text.length > 120 ? text.slice(0, 117) + '…' : text;
+  };
+  for (const k of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
+    if (k === 'image' || k === 'replicas') continue;
+    if (stableJson(b[k]) !== stableJson(a[k])) out.push({ what: `spec.${k}`, before: compact(b[k]), after: compact(a[k]) });
+  }
+  return out;
+}
+
 export function DeployDialog({ project, app, env, current, onClose }: { project: string; app: App; env: string; current?: Release; onClose: () => void }) {
   const { t } = useI18n();
   const base = appEnvPath(project, app.name, env);
@@ -37,46 +58,42 @@ export function DeployDialog({ project, app, env, current, onClose }: { project:
   );
   const versions = useGet<Page<ConfigVersion>>(`${base}/config/versions?limit=100`);
   const [image, setImage] = useState(currentImage);
-  const [configVersion, setConfigVersion] = useState<string>(current?.configVersion ? String(current.configVersion) : '');
+  const [configVersion, setConfigVersion] = useState<string>('');
   const [replicas, setReplicas] = useState(String(current?.replicas ?? app.replicas ?? 1));
   const [message, setMessage] = useState('');
-  const [step, setStep] = useState<'choose' | 'review'>('choose');
+  // The release the server would make (a dry run of the same call): what the review step shows.
+  const [plan, setPlan] = useState<Release | null>(null);
   const { error, busy, run } = useAction();
-  const changes: Change[] = useMemo(
-    () => [
-      { what: t('app.image'), before: current ? current.image : '—', after: image },
-      { what: t('deploy.configVersion'), before: dash(current?.configVersion), after: configVersion || (current?.configVersion ? String(current.configVersion) : '—') },
-      { what: t('app.replicas'), before: current ? String(current.replicas) : '—', after: replicas },
-    ],
-    [current, image, configVersion, replicas, t],
-  );
+  const changes = useMemo(() => (plan ? releaseChanges(t, current, plan) : []), [plan, current, t]);
+  const specChanged = changes.some((c) => c.what.startsWith('spec.'));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (step === 'choose') {
-      setStep('review');
-      return;
-    }
     const body: Record<string, unknown> = { image, replicas: Number(replicas), message };
     if (configVersion) body.configVersion = Number(configVersion);
+    if (!plan) {
+      void run(async () => setPlan(await post<Release>(`${base}/deploy?dryRun=true`, body)));
+      return;
+    }
     void run(async () => {
       await post(`${base}/deploy`, body);
       onClose();
       return true;
     }).then((ok) => {
       // Back to the form, where the error shows next to its field.
-      if (!ok) setStep('choose');
+      if (!ok) setPlan(null);
     });
   };
   const tagOptions = tags.data?.items ?? [];
+  const latest = versions.data?.items[0]?.version;
   return (
     <Dialog title={current ? t('deploy.titleUpgrade', { app: app.name, env }) : t('deploy.title', { app: app.name, env })} onClose={onClose} wide>
       <form onSubmit={submit} noValidate>
         <ol className="steps" aria-label={t('deploy.steps')}>
-          <li aria-current={step === 'choose' ? 'step' : undefined}>{t('deploy.stepChoose')}</li>
-          <li aria-current={step === 'review' ? 'step' : undefined}>{t('deploy.stepReview')}</li>
+          <li aria-current={!plan ? 'step' : undefined}>{t('deploy.stepChoose')}</li>
+          <li aria-current={plan ? 'step' : undefined}>{t('deploy.stepReview')}</li>
         </ol>
         <ErrorBanner message={formError(error, 'image', 'configVersion', 'replicas', 'message')} />
-        {step === 'choose' ? (
+        {!plan ? (
           <div className="grid2">
             {tagOptions.length > 0 && (
               <Field label={t('deploy.tag')} hint={t('deploy.tagHint', { repo: `${img.registry}/${img.repository}` })}>
@@ -99,10 +116,11 @@ export function DeployDialog({ project, app, env, current, onClose }: { project:
             <Field label={t('deploy.configVersion')} error={fieldError(error, 'configVersion')} hint={t('deploy.configHint')}>
               {(p) => (
                 <select {...p} name="configVersion" value={configVersion} onChange={(e) => setConfigVersion(e.target.value)}>
-                  <option value="">{t('deploy.configKeep')}</option>
+                  <option value="">{latest ? t('deploy.configLatest', { version: latest }) : t('deploy.configNone')}</option>
                   {(versions.data?.items ?? []).map((v) => (
                     <option key={v.version} value={String(v.version)}>
                       v{v.version} {v.message ? `— ${v.message}` : ''}
+                      {current?.configVersion === v.version ? ` (${t('deploy.current')})` : ''}
                     </option>
                   ))}
                 </select>
@@ -118,6 +136,11 @@ export function DeployDialog({ project, app, env, current, onClose }: { project:
         ) : (
           <>
             <ChangeTable caption={t('deploy.willChange')} changes={changes} />
+            {!changes.some((c) => c.before !== c.after) && <p className="warn">{t('deploy.nothingChanges')}</p>}
+            <details open={specChanged}>
+              <summary>{current ? t('rollback.specDiff') : t('deploy.fullSpec')}</summary>
+              <TextDiff label={t('rollback.specDiff')} before={current ? stableJson(current.spec) : ''} after={stableJson(plan.spec)} />
+            </details>
             {message && (
               <p>
                 {t('deploy.message')}: <q>{message}</q>
@@ -126,13 +149,13 @@ export function DeployDialog({ project, app, env, current, onClose }: { project:
           </>
         )}
         <DialogActions
-          label={step === 'choose' ? t('deploy.review') : current ? t('deploy.confirmUpgrade') : t('deploy.confirm')}
+          label={!plan ? t('deploy.review') : current ? t('deploy.confirmUpgrade') : t('deploy.confirm')}
           busy={busy}
-          testId={step === 'choose' ? 'deploy-next' : 'deploy-confirm'}
+          testId={!plan ? 'deploy-next' : 'deploy-confirm'}
           onCancel={onClose}
           before={
-            step === 'review' && (
-              <button type="button" onClick={() => setStep('choose')}>
+            plan && (
+              <button type="button" onClick={() => setPlan(null)}>
                 {t('common.back')}
               </button>
             )
@@ -151,10 +174,24 @@ export function RollbackDialog({ project, app, env, releases, onClose }: { proje
   const [message, setMessage] = useState('');
   const { error, busy, run } = useAction();
   const chosen = candidates.find((r) => String(r.revision) === target);
+  // What the server would make of it (a dry run of the same call): the replicas stay as they are now.
+  const [plan, setPlan] = useState<Release | null>(null);
+  const base = appEnvPath(project, app, env);
+  useEffect(() => {
+    setPlan(null);
+    if (!target) return;
+    let live = true;
+    post<Release>(`${base}/rollback?dryRun=true`, { toRevision: Number(target) })
+      .then((p) => live && setPlan(p))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [base, target]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await post(`${appEnvPath(project, app, env)}/rollback`, { toRevision: Number(target), message });
+      await post(`${base}/rollback`, { toRevision: Number(target), message });
       onClose();
     });
   };
@@ -177,19 +214,12 @@ export function RollbackDialog({ project, app, env, releases, onClose }: { proje
                 </select>
               )}
             </Field>
-            {chosen && current && (
+            {chosen && current && plan && (
               <>
-                <ChangeTable
-                  caption={t('rollback.restores', { revision: chosen.revision })}
-                  changes={[
-                    { what: t('app.image'), before: current.image, after: chosen.image },
-                    { what: t('deploy.configVersion'), before: dash(current.configVersion), after: dash(chosen.configVersion) },
-                    { what: t('app.replicas'), before: String(current.replicas), after: String(chosen.replicas) },
-                  ]}
-                />
+                <ChangeTable caption={t('rollback.restores', { revision: chosen.revision })} changes={releaseChanges(t, current, plan)} />
                 <details>
                   <summary>{t('rollback.specDiff')}</summary>
-                  <TextDiff label={t('rollback.specDiff')} before={stableJson(current.spec)} after={stableJson(chosen.spec)} />
+                  <TextDiff label={t('rollback.specDiff')} before={stableJson(current.spec)} after={stableJson(plan.spec)} />
                 </details>
               </>
             )}

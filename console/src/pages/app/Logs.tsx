@@ -10,12 +10,15 @@ import { ErrorBanner, Field } from '../../components/ui';
 import { VirtualList } from '../../components/VirtualList';
 
 const MAX_LINES = 50000;
+// How many earlier lines the stream starts with.
+const TAILS = [100, 1000, 10000, MAX_LINES];
 
 export function LogsTab({ project, app, env }: { project: string; app: string; env: string }) {
   const { t } = useI18n();
   const base = appEnvPath(project, app, env);
   const instances = useGet<Instance[]>(`${base}/instances`);
   const [instance, setInstance] = useState('');
+  const [tail, setTail] = useState(1000);
   const [lines, setLines] = useState<string[]>([]);
   const [paused, setPaused] = useState(false);
   const [follow, setFollow] = useState(true);
@@ -49,7 +52,7 @@ export function LogsTab({ project, app, env }: { project: string; app: string; e
       });
     };
     (async () => {
-      const q = `tail=1000&follow=1&timestamps=1${instance ? `&instance=${enc(instance)}` : ''}`;
+      const q = `tail=${tail}&follow=1&timestamps=1${instance ? `&instance=${enc(instance)}` : ''}`;
       const res = await request('GET', `${base}/logs?${q}`, undefined, ctl.signal);
       setStreaming(true);
       const reader = res.body!.getReader();
@@ -75,7 +78,7 @@ export function LogsTab({ project, app, env }: { project: string; app: string; e
       ctl.abort();
       window.clearTimeout(timer);
     };
-  }, [base, instance]);
+  }, [base, instance, tail]);
 
   const resume = () => {
     setPaused(false);
@@ -107,6 +110,17 @@ export function LogsTab({ project, app, env }: { project: string; app: string; e
               {(instances.data ?? []).map((i) => (
                 <option key={i.name} value={i.name}>
                   {i.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('logs.tail')}>
+          {(p) => (
+            <select {...p} value={tail} onChange={(e) => setTail(Number(e.target.value))} data-testid="log-tail">
+              {TAILS.map((n) => (
+                <option key={n} value={n}>
+                  {n.toLocaleString()}
                 </option>
               ))}
             </select>
