@@ -17,7 +17,7 @@ CMAKE_GEN  := -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 NPM_CACHE  ?= $(HOME)/.cache/wharf/npm
 NPM_CI     := npm ci --no-audit --no-fund --prefer-offline --cache $(NPM_CACHE)
 
-.PHONY: all deps build build-asan console run test unit unit-asan integration e2e k8s format format-check bench \
+.PHONY: all deps build build-asan console console-unit run test unit unit-asan integration e2e k8s format format-check bench \
         bench-k8s clean
 
 all: build
@@ -42,6 +42,10 @@ console: console/node_modules/.package-lock.json
 	@cd console && npx vite build --logLevel warn && node scripts/bundle-size.mjs dist
 	@rm -rf $(BUILD)/console && mkdir -p $(BUILD) && cp -r console/dist $(BUILD)/console
 	@echo "console: installed in $(BUILD)/console"
+
+# The console's pure logic (formatting, diffs, release changes, the dictionaries) under vitest.
+console-unit: console/node_modules/.package-lock.json
+	@cd console && npx vitest run --dir test
 
 console/node_modules/.package-lock.json: console/package-lock.json
 	@command -v npm >/dev/null || { echo "console: npm is missing (Node.js 20.19 or later with npm)" >&2; exit 1; }
@@ -82,7 +86,7 @@ e2e: build console test/e2e/node_modules/.package-lock.json
 k8s: build
 	@bash test/k8s/run-tests.sh $(BUILD)
 
-test: format-check unit unit-asan integration e2e k8s
+test: format-check unit unit-asan console-unit integration e2e k8s
 
 bench: build
 	@$(BUILD)/bench/api_load --wharf $(BUILD)/wharf
