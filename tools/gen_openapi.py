@@ -482,12 +482,14 @@ paths[CFG + "/versions/{version}"] = {"get": op("One config version with its ite
 paths[CFG + "/diff"] = {"get": op("Changes between two config versions or a version and the draft (?from=&to=)",
                                   200, ref("ConfigDiff"), params=REL + ("diffFrom", "diffTo"))}
 paths[CFG + "/import"] = {"post": op("Import .properties, .env, YAML or JSON text into the draft", 200,
-                                     ref("ConfigDraft"), ref("ConfigImport"), params=REL, errors=ERR_EDIT)}
+                                     ref("ConfigDraft"), ref("ConfigImport"), params=REL + ("dryRun", "reveal"),
+                                     errors=ERR_EDIT)}
 paths[CFG + "/export"] = {"get": op("Export a config version's scalar items as .properties, .env, YAML or JSON", 200,
                                     TEXT, params=REL + ("configFormat", "exportVersion", "reveal"),
                                     content="text/plain")}
 paths[CFG + "/copy-to"] = {"post": op("Copy this environment's config into another environment's draft", 200,
-                                      ref("ConfigDraft"), ref("ConfigCopy"), params=REL, errors=ERR_EDIT)}
+                                      ref("ConfigDraft"), ref("ConfigCopy"), params=REL + ("dryRun",),
+                                      errors=ERR_EDIT)}
 paths["/api/v1/projects/{project}/config/search"] = {"get": op(
     "Search the project's config drafts by key, non-secret value and comment (?q=); only environments where the "
     "caller holds config.read", 200, page("ConfigSearchHit"), params=(P, "searchText") + LIST)}

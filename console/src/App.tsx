@@ -12,6 +12,8 @@ import { AppPage } from './pages/AppPage';
 import { MembersPage } from './pages/Members';
 import { AuditPage } from './pages/Audit';
 import { ClustersPage } from './pages/Clusters';
+import { UsersPage } from './pages/Users';
+import { RolesPage } from './pages/Roles';
 
 function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
@@ -51,6 +53,8 @@ function Page({ path }: { path: string }) {
   if ((m = match('/projects/:project/apps/:app/environments/:env', path)))
     return <AppPage project={m.project} app={m.app} env={m.env} tab="instances" />;
   if (path === '/clusters') return <ClustersPage />;
+  if (path === '/users') return <UsersPage />;
+  if (path === '/roles') return <RolesPage />;
   if (path === '/audit') return <AuditPage />;
   if (path === '/account') return <ChangePasswordPage />;
   return (
@@ -108,6 +112,16 @@ export function App() {
           {perms.has('cluster.read') && (
             <Link to={paths.clusters()} aria-current={path === '/clusters' ? 'page' : undefined}>
               {t('nav.clusters')}
+            </Link>
+          )}
+          {perms.has('user.manage') && (
+            <Link to={paths.users()} aria-current={path === '/users' ? 'page' : undefined}>
+              {t('users.nav')}
+            </Link>
+          )}
+          {perms.has('role.manage') && (
+            <Link to={paths.roles()} aria-current={path === '/roles' ? 'page' : undefined}>
+              {t('roles.nav')}
             </Link>
           )}
           {perms.has('platform.audit') && (

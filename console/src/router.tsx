@@ -57,5 +57,7 @@ export const paths = {
   audit: (p: string) => `/projects/${encodeURIComponent(p)}/audit`,
   clusters: () => '/clusters',
   platformAudit: () => '/audit',
+  users: () => '/users',
+  roles: () => '/roles',
   account: () => '/account',
 };

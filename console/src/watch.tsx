@@ -1,6 +1,7 @@
 // Live updates: one EventSource on GET /api/v1/watch?project= for the page's project. Each event bumps a
 // counter per kind (and per app), which pages pass to useGet as keys; bursts (a rollout changes many
-// instances) are coalesced into one reload per 250 ms. A stream that fails or falls behind reconnects.
+// instances) are coalesced into one reload per 250 ms. A broken stream resumes where it stopped; one that
+// fell behind reconnects and reloads.
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 
 export interface WatchTicks {
@@ -9,7 +10,7 @@ export interface WatchTicks {
   connected: boolean;
 }
 
-const KINDS = ['project', 'environment', 'cluster', 'app', 'release', 'instance'];
+const KINDS = ['project', 'environment', 'cluster', 'app', 'release', 'instance', 'config'];
 const Ctx = createContext<WatchTicks>({ all: 0, byKind: {}, connected: false });
 
 export function WatchProvider({ project, children }: { project: string | null; children: ReactNode }) {
@@ -37,13 +38,26 @@ export function WatchProvider({ project, children }: { project: string | null; c
       if (closed) return;
       const url = '/api/v1/watch' + (project ? `?project=${encodeURIComponent(project)}` : '');
       source = new EventSource(url, { withCredentials: true });
-      source.onopen = () => {
-        setTicks((t) => ({ ...t, connected: true }));
-        // Whatever happened while disconnected: reload everything once.
+      // The browser reconnects a broken stream by itself, sending the id of the last event it got; the
+      // server then replays what was missed and says so in a "sync" event. Only a new stream, or one the
+      // server could not resume, makes the pages load everything again.
+      let lastId = '';
+      let opened = false;
+      const reloadAll = () => {
         KINDS.forEach((k) => pending.current.add(k));
         schedule();
       };
+      source.onopen = () => {
+        setTicks((t) => ({ ...t, connected: true }));
+        if (!opened || !lastId) reloadAll();
+        opened = true;
+      };
+      source.addEventListener('sync', (e) => {
+        const { resumed } = JSON.parse((e as MessageEvent).data as string) as { resumed: boolean };
+        if (!resumed) reloadAll();
+      });
       const onEvent = (e: MessageEvent) => {
+        lastId = e.lastEventId;
         pending.current.add(e.type);
         try {
           const ev = JSON.parse(e.data as string) as { kind: string; name?: string; object?: { app?: string; name?: string } };

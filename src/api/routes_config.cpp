@@ -292,16 +292,18 @@ Result<HttpResponse> respond_draft(ApiContext& ctx, const ConfigDraft& draft, bo
   return HttpResponse::json(status, view->dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-// Stores `items` (plaintext) as the draft of `key`, on top of `stored` (as read, sealed).
+// Stores `items` (plaintext) as the draft of `key`, on top of `stored` (as read, sealed). A dry run
+// returns the draft it would store and stores nothing.
 Result<ConfigDraft> save_plain(ApiContext& ctx, const ConfigDraft& stored,
                                const std::vector<ConfigItem>& stored_plain, std::vector<ConfigItem> items,
-                               int64_t resource_version, const Identity& who) {
+                               int64_t resource_version, const Identity& who, bool dry_run = false) {
   auto sealed = sealed_for_store(ctx, std::move(items), stored.items, stored_plain);
   if (!sealed) return fail(sealed.error());
   ConfigDraft next = stored;
   next.items = std::move(*sealed);
   next.updated_by = who.user;
   next.resource_version = resource_version;
+  if (dry_run) return next;
   return ctx.store.save_config_draft(next);
 }
 
@@ -596,6 +598,10 @@ Result<HttpResponse> import_items(ApiContext& ctx, HttpRequest& req, const Ident
   }
   auto rv = resource_version_of(*body);
   if (!rv) return fail(rv.error());
+  auto dry = is_dry_run(req);
+  if (!dry) return fail(dry.error());
+  auto reveal = wants_reveal(ctx, req, who, key);
+  if (!reveal) return fail(reveal.error());
   auto imported = parse_config_text(*format, text_field->get_ref<const std::string&>(), "text");
   if (!imported) return fail(imported.error());
 
@@ -616,10 +622,13 @@ Result<HttpResponse> import_items(ApiContext& ctx, HttpRequest& req, const Ident
     if (old && old->secret && in.value == kMaskedValue) item.value = old->value;  // an export, masked
     items.push_back(std::move(item));
   }
-  auto saved =
-      save_plain(ctx, *stored, *plain, std::move(items), *rv != 0 ? *rv : stored->resource_version, who);
+  auto saved = save_plain(ctx, *stored, *plain, std::move(items), *rv != 0 ? *rv : stored->resource_version,
+                          who, *dry);
   if (!saved) return fail(saved.error());
-  return respond_draft(ctx, *saved, false);
+  auto view = draft_view(ctx, *saved, *reveal);
+  if (!view) return fail(view.error());
+  (*view)["imported"] = imported->size();
+  return HttpResponse::json(200, view->dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 Result<HttpResponse> export_items(ApiContext& ctx, HttpRequest& req, const Identity& who) {
@@ -664,6 +673,8 @@ Result<HttpResponse> copy_to(ApiContext& ctx, HttpRequest& req, const Identity& 
                                  "\" needs the config.edit permission there"));
   auto rv = resource_version_of(*body);
   if (!rv) return fail(rv.error());
+  auto dry = is_dry_run(req);
+  if (!dry) return fail(dry.error());
   // The source: the latest published version by default, or "draft", or a version number.
   std::string from;
   if (auto f = body->find("from"); f != body->end() && !f->is_null()) {
@@ -685,8 +696,8 @@ Result<HttpResponse> copy_to(ApiContext& ctx, HttpRequest& req, const Identity& 
   if (!stored) return fail(stored.error());
   auto plain = unsealed(ctx, stored->items);
   if (!plain) return fail(plain.error());
-  auto saved =
-      save_plain(ctx, *stored, *plain, std::move(*source), *rv != 0 ? *rv : stored->resource_version, who);
+  auto saved = save_plain(ctx, *stored, *plain, std::move(*source), *rv != 0 ? *rv : stored->resource_version,
+                          who, *dry);
   if (!saved) return fail(saved.error());
   auto view = draft_view(ctx, *saved, false);
   if (!view) return fail(view.error());
@@ -846,8 +857,10 @@ void add_config_routes(Router& router, ApiContext& ctx) {
   router.add(
       cached({"GET", path("/diff"), "config.read",
               "Changes between two config versions or a version and the draft (?from=&to=)", bind(diff)}));
-  router.add({"POST", path("/import"), "config.edit",
-              "Import .properties, .env, YAML or JSON text into the draft", bind(import_items)});
+  // Both take ?dryRun=true: the draft they would leave, unsaved, for a preview.
+  router.add(
+      dry_runnable({"POST", path("/import"), "config.edit",
+                    "Import .properties, .env, YAML or JSON text into the draft", bind(import_items)}));
   router.add({"GET", path("/export"), "config.read",
               "Export a config version's scalar items as .properties, .env, YAML or JSON",
               bind(export_items)});
@@ -863,8 +876,9 @@ void add_config_routes(Router& router, ApiContext& ctx) {
               "Access keys of the Apollo-compatible API (no secrets)", bind(list_access_keys)});
   router.add({"DELETE", path("/access-keys/{id}"), "config.reveal", "Revoke an access key",
               bind(delete_access_key)});
-  router.add({"POST", path("/copy-to"), "config.edit",
-              "Copy this environment's config into another environment's draft", bind(copy_to)});
+  router.add(
+      dry_runnable({"POST", path("/copy-to"), "config.edit",
+                    "Copy this environment's config into another environment's draft", bind(copy_to)}));
   // Project-wide, so it needs project.read; the hits are filtered to environments where the caller holds
   // config.read.
   router.add(cached({"GET", "/api/v1/projects/{project}/config/search", "project.read",

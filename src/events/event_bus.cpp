@@ -1,6 +1,7 @@
 #include "events/event_bus.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace wharf {
 
@@ -64,6 +65,25 @@ bool Subscription::drain(std::vector<Event>& out) {
   return !closed_;
 }
 
+EventBus::EventBus(size_t per_subscriber_capacity, size_t history)
+    : capacity_(per_subscriber_capacity), history_capacity_(history) {
+  // The start time: a restarted server's seqs start again, and an old seq must not resume there.
+  epoch_ = std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
+}
+
+std::shared_ptr<Subscription> EventBus::resume(Subscription::Filter filter, uint64_t after) {
+  auto sub = std::make_shared<Subscription>(std::move(filter), capacity_);
+  std::lock_guard lock(mu_);
+  if (after > seq_) return nullptr;
+  if (after < seq_ && (history_.empty() || history_.front().seq > after + 1)) return nullptr;
+  for (const auto& e : history_)
+    if (e.seq > after && sub->matches(e)) sub->push(e);
+  subs_.push_back(sub);
+  return sub;
+}
+
 std::shared_ptr<Subscription> EventBus::subscribe(Subscription::Filter filter) {
   auto sub = std::make_shared<Subscription>(std::move(filter), capacity_);
   std::lock_guard lock(mu_);
@@ -77,13 +97,16 @@ void EventBus::unsubscribe(const std::shared_ptr<Subscription>& sub) {
 }
 
 void EventBus::publish(const Event& event) {
-  std::vector<std::shared_ptr<Subscription>> targets;
-  {
-    std::lock_guard lock(mu_);
-    for (auto& s : subs_)
-      if (s->matches(event)) targets.push_back(s);
-  }
-  for (auto& s : targets) s->push(event);
+  // Numbered, remembered and queued under one lock: every subscriber sees events in seq order, and a
+  // resume() sees each event either in the history or in its queue, never both, never neither.
+  // Subscribers' notify callbacks only wake their owners (they never call back into the bus).
+  std::lock_guard lock(mu_);
+  Event e = event;
+  e.seq = ++seq_;
+  for (auto& s : subs_)
+    if (s->matches(e)) s->push(e);
+  history_.push_back(std::move(e));
+  if (history_.size() > history_capacity_) history_.pop_front();
 }
 
 void EventBus::close_all() {

@@ -26,6 +26,7 @@ struct Event {
   std::string name;
   int64_t resource_version = 0;
   std::string object_json;  // the object as the API returns it
+  uint64_t seq = 0;         // set by EventBus::publish: the bus's order, by which a watch resumes
 };
 
 // The environment a release, instance or config event belongs to (from its name); empty for other kinds.
@@ -70,9 +71,16 @@ class Subscription {
 
 class EventBus {
  public:
-  explicit EventBus(size_t per_subscriber_capacity = 4096) : capacity_(per_subscriber_capacity) {}
+  // Remembers the last `history` events, so a watcher whose connection broke can resume (resume()).
+  explicit EventBus(size_t per_subscriber_capacity = 4096, size_t history = 1024);
 
   std::shared_ptr<Subscription> subscribe(Subscription::Filter filter);
+  // Subscribes and first queues the remembered events after `after` (the seq of the last event the
+  // watcher got) that match, so it misses nothing and gets nothing twice. Null when some event after
+  // `after` is no longer remembered, or `after` is not one of this bus's: the watcher must list again.
+  std::shared_ptr<Subscription> resume(Subscription::Filter filter, uint64_t after);
+  // Names this bus (this server process): a seq means something only with its epoch.
+  const std::string& epoch() const { return epoch_; }
   void unsubscribe(const std::shared_ptr<Subscription>& sub);
   void publish(const Event& event);
   // Closes every subscription (server shutdown).
@@ -82,7 +90,11 @@ class EventBus {
 
  private:
   size_t capacity_;
+  size_t history_capacity_;
+  std::string epoch_;
   std::mutex mu_;
+  uint64_t seq_ = 0;
+  std::deque<Event> history_;  // the last events published, oldest first
   std::vector<std::shared_ptr<Subscription>> subs_;
 };
 

@@ -1,6 +1,8 @@
 // The runner of the console's browser scenarios. Each scenario (test/e2e/scenarios/NAME.mjs, default export
 // `async (t) => {...}`) gets a `wharf server` of its own (own data dir, a port it picks) and a fresh browser
-// context; the docker-registry with the demo image and the headless chromium are shared. A scenario is a
+// context; the docker-registry with the demo image and the headless chromium are shared. A scenario that
+// needs more real parts (slapd) exports `prepare(dir)`, which starts them before the server and returns
+// `{ serverArgs, stop, ... }`; the scenario sees it as `t.prepared`, and `stop` runs after the server stopped. A scenario is a
 // list of steps (`t.step`), as a tester would use the console; screenshots go to SCREENSHOTS.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
@@ -37,14 +39,16 @@ export async function runScenarios(scenarios) {
   try {
     registry = await startRegistry(join(tmp, 'reg'));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    for (const [name, scenario] of scenarios) {
+    for (const [name, module] of scenarios) {
+      const scenario = module.default;
       rmSync(join(SHOTS, `failure-${name}.png`), { force: true });
       const dir = join(tmp, name);
       const log = join(dir, 'server.log');
       mkdirSync(dir, { recursive: true });
-      let server, context;
+      let server, context, prepared;
       try {
-        server = await startServer({ bin: BIN, dataDir: join(dir, 'data'), consoleDir: CONSOLE_DIR, log });
+        prepared = module.prepare ? await module.prepare(dir) : {};
+        server = await startServer({ bin: BIN, dataDir: join(dir, 'data'), consoleDir: CONSOLE_DIR, log, extraArgs: prepared.serverArgs });
         context = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
         const page = await context.newPage();
         page.setDefaultTimeout(20000);
@@ -52,16 +56,18 @@ export async function runScenarios(scenarios) {
         const pageErrors = [];
         page.on('pageerror', (e) => pageErrors.push(String(e)));
         const t = {
-          server, registry, browser, page, pageErrors, dir,
+          server, registry, browser, page, pageErrors, dir, prepared,
           image: `${registry.address}/demo/web`,
           api: (method, path, body) => api(server, method, path, body),
           shot: (file, p = page) => p.screenshot({ path: join(SHOTS, `${file}.png`), fullPage: true }),
           report: (line) => reports.push(`${name}: ${line}`),
-          // A browser context of its own (another user), closed with the scenario.
+          // A browser context of its own (another user), closed with the scenario; its page errors fail the
+          // scenario too.
           newPage: async (opts = {}) => {
             const ctx = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT, ...opts });
             const p = await ctx.newPage();
             p.setDefaultTimeout(20000);
+            p.on('pageerror', (e) => pageErrors.push(String(e)));
             return p;
           },
           // Logs `p` in through the login form. For "admin" (and no password given), the initial password
@@ -115,6 +121,7 @@ export async function runScenarios(scenarios) {
             failed = true;
           }
         }
+        await prepared?.stop?.();
       }
       if (failed) break;
     }

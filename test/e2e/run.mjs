@@ -8,7 +8,7 @@
 // E2E_KEEP=1 keeps the temp dir.
 import { runScenarios } from './harness.mjs';
 
-const ALL = ['main', 'logs'];
+const ALL = ['main', 'logs', 'config', 'admin'];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const unknown = names.filter((n) => !ALL.includes(n));
 if (unknown.length) {
@@ -16,5 +16,5 @@ if (unknown.length) {
   process.exit(2);
 }
 const scenarios = [];
-for (const n of names) scenarios.push([n, (await import(`./scenarios/${n}.mjs`)).default]);
+for (const n of names) scenarios.push([n, await import(`./scenarios/${n}.mjs`)]);
 process.exitCode = await runScenarios(scenarios);

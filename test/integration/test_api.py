@@ -398,6 +398,70 @@ def test_watch_streams_changes(server):
     assert server.request("GET", "/api/v1/watch?project=nope").status == 404
 
 
+def open_watch(server, query, last_event_id=None, timeout=10):
+    """Opens a watch; once this returns the server has subscribed it. Returns (connection, response)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    headers = {"Authorization": f"Bearer {server.token}"}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = last_event_id
+    conn.request("GET", f"/api/v1/watch?{query}", headers=headers)
+    resp = conn.getresponse()
+    assert resp.status == 200
+    return conn, resp
+
+
+def read_sse(resp, count):
+    """The next `count` events of a watch as dicts of their fields (id, event, data)."""
+    events, current = [], {}
+    while len(events) < count:
+        line = resp.fp.readline().decode()
+        assert line, "the stream ended"
+        line = line.rstrip("\n")
+        if line == "":
+            if "data" in current:
+                events.append(current)
+            current = {}
+        elif not line.startswith(":"):
+            field, _, value = line.partition(": ")
+            current[field] = value
+    return events
+
+
+def test_watch_resumes_from_last_event_id(server):
+    server.ok("POST", "/api/v1/projects", {"name": "shop"}, 201)
+    conn, resp = open_watch(server, "project=shop")
+    server.ok("POST", "/api/v1/projects/shop/environments", {"name": "prod", "clusters": ["local"]}, 201)
+    got = read_sse(resp, 1)
+    conn.close()
+    assert [e["event"] for e in got] == ["environment"]
+    last = got[0]["id"]
+    # Disconnected: these happen meanwhile.
+    server.ok("POST", "/api/v1/projects/shop/apps", APP, 201)
+    server.ok("POST", f"{BASE}/deploy", {}, 202)
+    conn, resp = open_watch(server, "project=shop", last_event_id=last)
+    resumed = read_sse(resp, 3)
+    conn.close()
+    assert resumed[0]["event"] == "sync" and json.loads(resumed[0]["data"]) == {"resumed": True}
+    assert [(e["event"], json.loads(e["data"])["type"]) for e in resumed[1:]] == [("app", "ADDED"),
+                                                                                  ("release", "ADDED")]
+    seqs = [int(e["id"].rsplit(".", 1)[1]) for e in [got[0], *resumed[1:]]]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 3
+    # An id of another server (or garbage): told to list again; nothing replayed, new events still come.
+    for foreign in ("123." + last.rsplit(".", 1)[1], "garbage"):
+        conn, resp = open_watch(server, "project=shop", last_event_id=foreign)
+        scaled = server.ok("POST", f"{BASE}/scale", {"replicas": 1}, 202)["revision"]
+        sync = read_sse(resp, 1)[0]
+        assert sync["event"] == "sync" and json.loads(sync["data"]) == {"resumed": False}
+        # Live events follow (the controller's updates of earlier releases may come first).
+        for _ in range(20):
+            e = read_sse(resp, 1)[0]
+            if e["event"] == "release" and json.loads(e["data"])["object"]["revision"] == scaled:
+                break
+        else:
+            raise AssertionError("the scale release never came")
+        conn.close()
+
+
 def test_http_edges(server):
     r = server.request("PUT", "/api/v1/projects")
     assert r.status == 405

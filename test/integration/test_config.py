@@ -211,8 +211,15 @@ def test_import_errors_name_the_line(shop):
     # Replace mode removes the scalars the text does not name, but keeps files.
     put_draft(shop, [{"key": "A", "value": "1"}, {"key": "B", "value": "2"}, {"key": "f.txt", "value": "x",
                                                                           "type": "text"}])
+    # A dry run answers with the draft the import would leave, and changes nothing.
+    before = shop.ok("GET", f"{CFG}/draft")
+    d = shop.ok("POST", f"{CFG}/import?dryRun=true", {"format": "env", "text": "B=3\nC=4\n", "mode": "replace"})
+    assert {i["key"]: i["value"] for i in d["items"]} == {"B": "3", "C": "4", "f.txt": "x"} and d["imported"] == 2
+    assert shop.ok("GET", f"{CFG}/draft") == before
+    r = shop.request("POST", f"{CFG}/import?dryRun=true", {"format": "env", "text": "B\n"})
+    assert r.status == 400 and r.error["field"] == "text" and "line 1" in r.error["message"]
     d = shop.ok("POST", f"{CFG}/import", {"format": "env", "text": "B=3\n", "mode": "replace"})
-    assert {i["key"]: i["value"] for i in d["items"]} == {"B": "3", "f.txt": "x"}
+    assert {i["key"]: i["value"] for i in d["items"]} == {"B": "3", "f.txt": "x"} and d["imported"] == 1
 
 
 def test_large_file_item_is_stored_and_read_back_intact(shop):
@@ -234,7 +241,11 @@ def test_copy_to_another_environment_as_a_draft_with_a_diff(shop):
     publish(shop)
     put_draft(shop, [{"key": "URL", "value": "http://prod"}, {"key": "ONLY_PROD", "value": "1"}], env="prod")
     publish(shop, env="prod")
+    prod_draft = shop.ok("GET", f"{BASE}/prod/config/draft")
+    preview = shop.ok("POST", f"{CFG}/copy-to?dryRun=true", {"environment": "prod"})
+    assert shop.ok("GET", f"{BASE}/prod/config/draft") == prod_draft  # a dry run changes nothing
     d = shop.ok("POST", f"{CFG}/copy-to", {"environment": "prod"})
+    assert preview["items"] == d["items"] and preview["changes"] == d["changes"]
     assert d["environment"] == "prod" and d["copiedFrom"] == {"environment": "test", "version": 1}
     assert d["baseVersion"] == 1
     changes = {c["key"]: c for c in d["changes"]}

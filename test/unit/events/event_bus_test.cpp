@@ -46,6 +46,50 @@ TEST(EventBus, EnvironmentOfReleaseAndInstanceEvents) {
   EXPECT_EQ(environment_of(Event{"ADDED", "release", "shop", "broken", 1, "{}"}), "");
 }
 
+TEST(EventBus, ResumeReplaysWhatTheWatcherMissedOnceAndInOrder) {
+  EventBus bus;
+  auto first = bus.subscribe({"shop", {}, nullptr});
+  bus.publish(ev("app", "shop", 1));
+  bus.publish(ev("app", "other", 2));
+  std::vector<Event> got;
+  first->drain(got);
+  ASSERT_EQ(got.size(), 1u);
+  const uint64_t last = got[0].seq;
+  bus.unsubscribe(first);  // the connection broke; meanwhile:
+  bus.publish(ev("release", "shop", 3));
+  bus.publish(ev("app", "other", 4));
+  bus.publish(ev("instance", "shop", 5));
+  auto again = bus.resume({"shop", {}, nullptr}, last);
+  ASSERT_NE(again, nullptr);
+  bus.publish(ev("app", "shop", 6));
+  std::vector<Event> missed;
+  EXPECT_TRUE(again->drain(missed));
+  std::vector<int64_t> rvs;
+  for (const auto& e : missed) rvs.push_back(e.resource_version);
+  EXPECT_EQ(rvs, (std::vector<int64_t>{3, 5, 6}));
+  EXPECT_LT(missed[0].seq, missed[1].seq);
+  EXPECT_LT(missed[1].seq, missed[2].seq);
+  // Resuming at the newest event replays nothing.
+  auto current = bus.resume({}, missed.back().seq);
+  ASSERT_NE(current, nullptr);
+  std::vector<Event> none;
+  current->drain(none);
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(EventBus, ResumeRefusesWhatItNoLongerRemembersOrNeverSaw) {
+  EventBus bus(4096, 3);
+  for (int i = 1; i <= 5; ++i) bus.publish(ev("app", "p", i));  // seqs 1..5; 3, 4, 5 remembered
+  EXPECT_EQ(bus.resume({}, 1), nullptr);                        // 2 is forgotten
+  auto ok = bus.resume({}, 2);
+  ASSERT_NE(ok, nullptr);
+  std::vector<Event> got;
+  ok->drain(got);
+  EXPECT_EQ(got.size(), 3u);
+  EXPECT_EQ(bus.resume({}, 6), nullptr);  // a seq of another bus (a restarted server)
+  EXPECT_NE(EventBus().epoch(), "");
+}
+
 TEST(EventBus, SlowSubscriberIsClosedNotBlocking) {
   EventBus bus(4);
   auto sub = bus.subscribe({});
