@@ -2,8 +2,8 @@
 // `async (t) => {...}`) gets a `wharf server` of its own (own data dir, a port it picks) and a fresh browser
 // context; the docker-registry with the demo image and the headless chromium are shared. A scenario that
 // needs more real parts (slapd) exports `prepare(dir)`, which starts them before the server and returns
-// `{ serverArgs, stop, ... }`; the scenario sees it as `t.prepared`, and `stop` runs after the server stopped. A scenario is a
-// list of steps (`t.step`), as a tester would use the console; screenshots go to SCREENSHOTS.
+// `{ serverArgs, stop, ... }`; the scenario sees it as `t.prepared`, and `stop` runs after the server stopped.
+// A scenario is a list of steps (`t.step`), as a tester would use the console; screenshots go to SCREENSHOTS.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

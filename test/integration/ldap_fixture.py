@@ -12,6 +12,7 @@ The seeded directory (base dc=example,dc=org):
 """
 import base64
 import hashlib
+import json
 import os
 import pathlib
 import shutil
@@ -254,3 +255,39 @@ access to *
 
     def delete_user(self, user):
         self.ldapmodify(f"dn: {user_dn(user)}\nchangetype: delete\n")
+
+
+def write_wharf_config(directory, server_url, name="ldap.json", **overrides):
+    """Writes `wharf server --ldap-config` for this directory into `directory`/`name`; returns its path."""
+    tmp_path = pathlib.Path(directory)
+    (tmp_path / "ldap-password").write_text(SERVICE_PASSWORD + "\n")
+    config = {
+        "url": server_url,
+        "bindDN": SERVICE_DN,
+        "bindPasswordFile": "ldap-password",  # relative to the config file
+        "userBase": f"ou=people,{BASE}",
+        "userFilter": "(&(objectClass=inetOrgPerson)(uid={username}))",
+        "groupBase": f"ou=groups,{BASE}",
+        "groupFilter": "(&(objectClass=groupOfNames)(member={dn}))",
+        "groupAttribute": "cn",
+        "timeout": 2,
+        "poolSize": 2,
+        "groupCacheSeconds": 1,
+    }
+    config.update(overrides)
+    config = {k: v for k, v in config.items() if v is not None}  # None: leave the setting out
+    path = tmp_path / name
+    path.write_text(json.dumps(config))
+    return path
+
+
+if __name__ == "__main__":
+    # For tests in other languages (the console's, test/e2e/ldap.mjs): starts a seeded slapd in DIR, writes
+    # Wharf's LDAP config next to it and prints {"url", "pid", "config"}; slapd keeps running after this
+    # program exits and is the caller's to stop by its PID.
+    import sys
+    if len(sys.argv) != 2:
+        sys.exit("usage: ldap_fixture.py DIR")
+    slapd = Slapd(pathlib.Path(sys.argv[1])).start()
+    config = write_wharf_config(sys.argv[1], slapd.url)
+    print(json.dumps({"url": slapd.url, "pid": slapd.proc.pid, "config": str(config)}))

@@ -37,25 +37,7 @@ def slapd(tmp_path):
 
 
 def write_config(tmp_path, server_url, name="ldap.json", **overrides):
-    (tmp_path / "ldap-password").write_text(SERVICE_PASSWORD + "\n")
-    config = {
-        "url": server_url,
-        "bindDN": SERVICE_DN,
-        "bindPasswordFile": "ldap-password",  # relative to the config file
-        "userBase": "ou=people,dc=example,dc=org",
-        "userFilter": "(&(objectClass=inetOrgPerson)(uid={username}))",
-        "groupBase": "ou=groups,dc=example,dc=org",
-        "groupFilter": "(&(objectClass=groupOfNames)(member={dn}))",
-        "groupAttribute": "cn",
-        "timeout": 2,
-        "poolSize": 2,
-        "groupCacheSeconds": 1,
-    }
-    config.update(overrides)
-    config = {k: v for k, v in config.items() if v is not None}  # None: leave the setting out
-    path = tmp_path / name
-    path.write_text(json.dumps(config))
-    return path
+    return ldap_fixture.write_wharf_config(tmp_path, server_url, name, **overrides)
 
 
 @pytest.fixture

@@ -25,13 +25,10 @@ interface FieldProps {
   children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
 }
 
-export function Field({ label, error, hint, children }: FieldProps) {
-  const id = useId();
-  const describedBy = error ? `${id}-err` : hint ? `${id}-hint` : undefined;
+// A field's hint, or the API's error for it in its place; `id` is the field's (aria-describedby).
+function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: string }) {
   return (
-    <div className={`field ${error ? 'has-error' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': !!error, 'aria-describedby': describedBy })}
+    <>
       {hint && !error && (
         <div className="hint" id={`${id}-hint`}>
           {hint}
@@ -42,6 +39,43 @@ export function Field({ label, error, hint, children }: FieldProps) {
           {error}
         </div>
       )}
+    </>
+  );
+}
+
+const describedBy = (id: string, error?: string, hint?: string) => (error ? `${id}-err` : hint ? `${id}-hint` : undefined);
+
+export function Field({ label, error, hint, children }: FieldProps) {
+  const id = useId();
+  return (
+    <div className={`field ${error ? 'has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': !!error, 'aria-describedby': describedBy(id, error, hint) })}
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+// A checkbox with its label on the same line, a hint, and the API's error for it.
+export function CheckField({ label, checked, onChange, error, hint, disabled, name }: {
+  label: string; checked: boolean; onChange: (v: boolean) => void; error?: string; hint?: string; disabled?: boolean; name: string;
+}) {
+  const id = useId();
+  return (
+    <div className={`field ${error ? 'has-error' : ''}`}>
+      <label className="check">
+        <input
+          type="checkbox"
+          name={name}
+          checked={checked}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-invalid={!!error}
+          aria-describedby={describedBy(id, error, hint)}
+        />
+        {label}
+      </label>
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }

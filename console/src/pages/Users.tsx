@@ -2,13 +2,13 @@
 // Local users get an initial password here that they must change at their first login; company (LDAP)
 // accounts appear after their first login. An administrator edits the display name and the administrator
 // flag, sets a new password, revokes API tokens and deletes users.
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { useAction, useGet } from '../hooks';
 import { del, enc, patch, post, put } from '../api/client';
 import type { Page } from '../api/types';
-import { Dialog, DialogActions, Empty, ErrorBanner, Field, fieldError, formError } from '../components/ui';
+import { CheckField, Dialog, DialogActions, Empty, ErrorBanner, Field, fieldError, formError } from '../components/ui';
 
 // GET /api/v1/users: `source` ("local" or "ldap") only when the server says it.
 interface User {
@@ -30,39 +30,6 @@ interface Token {
 const PAGE_SIZE = 50;
 // The built-in administrator; it and the caller's own account keep the flag and cannot be deleted.
 const BUILTIN_ADMIN = 'admin';
-
-// A checkbox with its label on the same line, a hint, and the API's error for it.
-function CheckField({ label, checked, onChange, error, hint, disabled, name }: {
-  label: string; checked: boolean; onChange: (v: boolean) => void; error?: string; hint?: string; disabled?: boolean; name: string;
-}) {
-  const id = useId();
-  return (
-    <div className={`field ${error ? 'has-error' : ''}`}>
-      <label className="check">
-        <input
-          type="checkbox"
-          name={name}
-          checked={checked}
-          disabled={disabled}
-          onChange={(e) => onChange(e.target.checked)}
-          aria-invalid={!!error}
-          aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
-        />
-        {label}
-      </label>
-      {hint && !error && (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      )}
-      {error && (
-        <div className="field-error" id={`${id}-err`} role="alert">
-          {error}
-        </div>
-      )}
-    </div>
-  );
-}
 
 function CreateUser({ onClose, onCreated }: { onClose: () => void; onCreated: (name: string) => void }) {
   const { t } = useI18n();

@@ -28,7 +28,7 @@ const fail = (what) => {
 
 export async function prepare(dir) {
   const slapd = await startSlapd(join(dir, 'slapd'));
-  return { slapd, serverArgs: ['--ldap-config', slapd.writeWharfConfig(join(dir, 'ldap.json'))], stop: () => slapd.stop() };
+  return { slapd, serverArgs: ['--ldap-config', slapd.config], stop: () => slapd.stop() };
 }
 
 export default async function admin(t) {
