@@ -7,7 +7,8 @@ import { useAction } from '../../../hooks';
 import { request } from '../../../api/client';
 import type { ConfigVersion } from '../../../api/types';
 import { Dialog, DialogActions, ErrorBanner, Field, fieldError, formError } from '../../../components/ui';
-import { FORMATS, FORMAT_EXT, downloadText, type Format } from './model';
+import { FORMAT_EXT, downloadText, type Format } from './model';
+import { FormatField } from './FormatField';
 
 const MIME: Record<Format, string> = { properties: 'text/x-java-properties', env: 'text/plain', yaml: 'application/yaml', json: 'application/json' };
 
@@ -59,17 +60,7 @@ export function ExportDialog({ base, app, env, versions, canReveal, reveal, onCl
               </select>
             )}
           </Field>
-          <Field label={t('config.format')} error={fieldError(error, 'format')}>
-            {(p) => (
-              <select {...p} value={format} onChange={(e) => setFormat(e.target.value as Format)}>
-                {FORMATS.map((f) => (
-                  <option key={f} value={f}>
-                    {t(`config.format.${f}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <FormatField value={format} onChange={setFormat} error={fieldError(error, 'format')} />
         </div>
         {canReveal ? (
           <label className="check">

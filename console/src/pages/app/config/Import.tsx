@@ -9,7 +9,8 @@ import { ApiError, api, post } from '../../../api/client';
 import type { ConfigDraft } from '../../../api/types';
 import { Dialog, DialogActions, ErrorBanner, Field, fieldError, formError } from '../../../components/ui';
 import { ConfigDiff } from './ConfigDiff';
-import { FORMATS, diffItems, formatOfName, type Format } from './model';
+import { FormatField } from './FormatField';
+import { diffItems, formatOfName, type Format } from './model';
 
 // How long typing pauses before the preview is asked for.
 const PREVIEW_DELAY_MS = 250;
@@ -83,17 +84,7 @@ export function ImportDialog({ base, draft, dirty, reveal, onClose, onImported }
           <Field label={t('config.importFile')} hint={fileName ? t('config.importRead', { name: fileName }) : t('config.importFileHint')}>
             {(p) => <input {...p} type="file" accept={ACCEPT} onChange={(e) => void onFile(e)} />}
           </Field>
-          <Field label={t('config.format')} error={fieldError(error, 'format')}>
-            {(p) => (
-              <select {...p} ref={formatRef} value={format} onChange={(e) => setFormat(e.target.value as Format)}>
-                {FORMATS.map((f) => (
-                  <option key={f} value={f}>
-                    {t(`config.format.${f}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <FormatField value={format} onChange={setFormat} error={fieldError(error, 'format')} ref={formatRef} />
         </div>
         <Field label={t('config.importText')} error={fieldError(error, 'text')}>
           {(p) => <textarea {...p} ref={textRef} rows={6} className="mono" spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />}
