@@ -315,6 +315,9 @@ paths["/api/v1/projects/{project}/members"] = {
     "post": op("Grant a role to a user or group, optionally only in some environments", 201, ref("Member"),
                ref("Member"), params=("project",), errors=(400, 401, 403, 404, 409))}
 paths["/api/v1/projects/{project}/members/{binding}"] = {
+    "put": op("Change a binding's role and environments in one step (the subject stays)", 200, ref("Member"),
+              {"type": "object", "properties": {"role": {"type": "string"}, "environments": STR_LIST}},
+              params=("project", "binding"), errors=(400, 401, 403, 404, 409)),
     "delete": op("Revoke a role binding", 204, {"type": "string"}, params=("project", "binding"))}
 paths["/api/v1/users"] = {
     "get": op("List users", 200, page("User"), params=("limit", "continue"), errors=(400, 401, 403)),

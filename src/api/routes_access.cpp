@@ -137,6 +137,52 @@ Result<HttpResponse> issue_token(ApiContext& ctx, const std::string& user, const
                                      .dump());
 }
 
+// What a binding grants, from a request body's "role" and "environments": the role must exist (built-in or
+// custom), each environment in the project; environments come back sorted, without duplicates.
+struct Grant {
+  std::string role;
+  std::vector<std::string> environments;
+};
+
+Result<Grant> grant_of(Store& store, const std::string& project, const json& body) {
+  auto role = string_field(body, "role", true);
+  if (!role) return tl::unexpected(role.error());
+  if (!find_builtin_role(*role)) {
+    auto custom = store.get_role(*role);
+    if (!custom) {
+      if (custom.error().code != ErrorCode::kNotFound) return tl::unexpected(custom.error());
+      return fail(Error::invalid("role", "no role \"" + *role +
+                                             "\"; use owner, developer, tester, viewer or a custom role from "
+                                             "GET /api/v1/roles"));
+    }
+  }
+  auto envs = strings_field(body, "environments");
+  if (!envs) return tl::unexpected(envs.error());
+  for (size_t i = 0; i < envs->size(); ++i) {
+    auto env = store.get_environment(project, (*envs)[i]);
+    if (!env) {
+      if (env.error().code != ErrorCode::kNotFound) return tl::unexpected(env.error());
+      return fail(Error::invalid("environments[" + std::to_string(i) + "]",
+                                 "project \"" + project + "\" has no environment \"" + (*envs)[i] + "\""));
+    }
+  }
+  std::sort(envs->begin(), envs->end());
+  envs->erase(std::unique(envs->begin(), envs->end()), envs->end());
+  return Grant{std::move(*role), std::move(*envs)};
+}
+
+// The {binding} path parameter: the numeric id from GET .../members.
+Result<int64_t> binding_id(const HttpRequest& req) {
+  const std::string& text = req.param("binding");
+  int64_t id = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || id > 1'000'000'000'000LL)
+      return fail(Error::invalid("binding", "binding is the numeric id from GET .../members"));
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
 }  // namespace
 
 void add_access_routes(Router& router, ApiContext& ctx) {
@@ -224,73 +270,61 @@ void add_access_routes(Router& router, ApiContext& ctx) {
                 for (const auto& b : *bindings) items.push_back(encode(b));
                 return HttpResponse::json(200, json{{"items", items}}.dump());
               }});
-  router.add(
-      {"POST", "/api/v1/projects/{project}/members", "member.manage",
-       "Grant a role to a user or group, optionally only in some environments",
-       [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
-         auto body = body_object(req);
-         if (!body) return tl::unexpected(body.error());
-         if (auto s = only_fields(*body, {"kind", "subject", "role", "environments"}); !s)
-           return tl::unexpected(s.error());
-         RoleBinding b;
-         b.project = req.param("project");
-         auto kind = string_field(*body, "kind", false);
-         if (!kind) return tl::unexpected(kind.error());
-         if (*kind == "group")
-           b.subject_kind = SubjectKind::kGroup;
-         else if (!kind->empty() && *kind != "user")
-           return fail(Error::invalid("kind", "kind is \"user\" or \"group\""));
-         auto subject = string_field(*body, "subject", true);
-         if (!subject) return tl::unexpected(subject.error());
-         if (subject->empty() || subject->size() > 128 ||
-             subject->find_first_of(" \t\r\n/") != std::string::npos)
-           return fail(Error::invalid("subject",
-                                      "subject is a user or group name: 1 to 128 characters, "
-                                      "no spaces or slashes"));
-         b.subject = *subject;
-         auto role = string_field(*body, "role", true);
-         if (!role) return tl::unexpected(role.error());
-         if (!find_builtin_role(*role)) {
-           auto custom = ctx.store.get_role(*role);
-           if (!custom) {
-             if (custom.error().code != ErrorCode::kNotFound) return tl::unexpected(custom.error());
-             return fail(Error::invalid("role", "no role \"" + *role +
-                                                    "\"; use owner, developer, tester, viewer or a custom "
-                                                    "role from GET /api/v1/roles"));
-           }
-         }
-         b.role = *role;
-         auto envs = strings_field(*body, "environments");
-         if (!envs) return tl::unexpected(envs.error());
-         for (size_t i = 0; i < envs->size(); ++i) {
-           auto env = ctx.store.get_environment(b.project, (*envs)[i]);
-           if (!env) {
-             if (env.error().code != ErrorCode::kNotFound) return tl::unexpected(env.error());
-             return fail(
-                 Error::invalid("environments[" + std::to_string(i) + "]",
-                                "project \"" + b.project + "\" has no environment \"" + (*envs)[i] + "\""));
-           }
-         }
-         std::sort(envs->begin(), envs->end());
-         envs->erase(std::unique(envs->begin(), envs->end()), envs->end());
-         b.environments = *envs;
-         b.created_by = who.user;
-         auto created = ctx.store.create_binding(b);
-         if (!created) return tl::unexpected(created.error());
-         return HttpResponse::json(201, encode(*created).dump());
-       }});
+  router.add({"POST", "/api/v1/projects/{project}/members", "member.manage",
+              "Grant a role to a user or group, optionally only in some environments",
+              [&ctx](HttpRequest& req, const Identity& who) -> Result<HttpResponse> {
+                auto body = body_object(req);
+                if (!body) return tl::unexpected(body.error());
+                if (auto s = only_fields(*body, {"kind", "subject", "role", "environments"}); !s)
+                  return tl::unexpected(s.error());
+                RoleBinding b;
+                b.project = req.param("project");
+                auto kind = string_field(*body, "kind", false);
+                if (!kind) return tl::unexpected(kind.error());
+                if (*kind == "group")
+                  b.subject_kind = SubjectKind::kGroup;
+                else if (!kind->empty() && *kind != "user")
+                  return fail(Error::invalid("kind", "kind is \"user\" or \"group\""));
+                auto subject = string_field(*body, "subject", true);
+                if (!subject) return tl::unexpected(subject.error());
+                if (subject->empty() || subject->size() > 128 ||
+                    subject->find_first_of(" \t\r\n/") != std::string::npos)
+                  return fail(Error::invalid("subject",
+                                             "subject is a user or group name: 1 to 128 characters, "
+                                             "no spaces or slashes"));
+                b.subject = *subject;
+                auto grant = grant_of(ctx.store, b.project, *body);
+                if (!grant) return tl::unexpected(grant.error());
+                b.role = std::move(grant->role);
+                b.environments = std::move(grant->environments);
+                b.created_by = who.user;
+                auto created = ctx.store.create_binding(b);
+                if (!created) return tl::unexpected(created.error());
+                return HttpResponse::json(201, encode(*created).dump());
+              }});
   router.add({"DELETE", "/api/v1/projects/{project}/members/{binding}", "member.manage",
               "Revoke a role binding", [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
-                const std::string& text = req.param("binding");
-                int64_t id = 0;
-                for (char c : text) {
-                  if (c < '0' || c > '9' || id > 1'000'000'000'000LL)
-                    return fail(Error::invalid("binding", "binding is the numeric id from GET .../members"));
-                  id = id * 10 + (c - '0');
-                }
-                if (auto s = ctx.store.delete_binding(req.param("project"), id); !s)
+                auto id = binding_id(req);
+                if (!id) return tl::unexpected(id.error());
+                if (auto s = ctx.store.delete_binding(req.param("project"), *id); !s)
                   return tl::unexpected(s.error());
                 return HttpResponse::json(204, "");
+              }});
+  router.add({"PUT", "/api/v1/projects/{project}/members/{binding}", "member.manage",
+              "Change a binding's role and environments in one step (the subject stays)",
+              [&ctx](HttpRequest& req, const Identity&) -> Result<HttpResponse> {
+                auto id = binding_id(req);
+                if (!id) return tl::unexpected(id.error());
+                auto body = body_object(req);
+                if (!body) return tl::unexpected(body.error());
+                if (auto s = only_fields(*body, {"role", "environments"}); !s)
+                  return tl::unexpected(s.error());
+                auto grant = grant_of(ctx.store, req.param("project"), *body);
+                if (!grant) return tl::unexpected(grant.error());
+                auto updated =
+                    ctx.store.update_binding(req.param("project"), *id, grant->role, grant->environments);
+                if (!updated) return tl::unexpected(updated.error());
+                return HttpResponse::json(200, encode(*updated).dump());
               }});
 
   // Users and tokens.

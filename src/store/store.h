@@ -211,6 +211,10 @@ class Store {
   virtual Result<RoleBinding> create_binding(const RoleBinding& binding) = 0;
   virtual Result<std::vector<RoleBinding>> list_bindings(const std::string& project) = 0;
   virtual Status delete_binding(const std::string& project, int64_t id) = 0;
+  // Gives binding `id` another role and environments in one step (the subject stays); `not_found`, or
+  // `conflict` when the subject already has that role in another binding.
+  virtual Result<RoleBinding> update_binding(const std::string& project, int64_t id, const std::string& role,
+                                             const std::vector<std::string>& environments) = 0;
   // Every binding of a group subject, across projects, ordered by group, project and id: the groups API.
   virtual Result<std::vector<RoleBinding>> group_bindings() = 0;
   // Every binding naming `user` or one of `groups`, across projects: what authorisation needs.

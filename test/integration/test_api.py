@@ -398,6 +398,36 @@ def test_watch_streams_changes(server):
     assert server.request("GET", "/api/v1/watch?project=nope").status == 404
 
 
+def test_member_binding_changes_role_and_environments_in_one_step(server):
+    setup_app(server)
+    server.ok("POST", "/api/v1/projects/shop/environments", {"name": "dev", "clusters": ["local"]}, 201)
+    server.ok("POST", "/api/v1/users", {"name": "tess", "displayName": "Tess"}, 201)
+    token = server.ok("POST", "/api/v1/users/tess/tokens", {"name": "t"}, 201)["token"]
+    members = "/api/v1/projects/shop/members"
+    b = server.ok("POST", members, {"kind": "user", "subject": "tess", "role": "tester", "environments": []}, 201)
+    other = server.ok("POST", members, {"kind": "user", "subject": "tess", "role": "viewer", "environments": []}, 201)
+    changed = server.ok("PUT", f"{members}/{b['id']}", {"role": "developer", "environments": ["dev", "dev"]})
+    assert changed["id"] == b["id"] and changed["role"] == "developer" and changed["environments"] == ["dev"]
+    assert changed["subject"] == "tess"
+    # Developer in dev only now, at once: dev's deploy is allowed, prod's refused.
+    dev = "/api/v1/projects/shop/apps/web/environments/dev"
+    assert server.request("POST", f"{dev}/deploy?dryRun=true", {}, token=token).status == 200
+    assert server.request("POST", f"{BASE}/deploy?dryRun=true", {}, token=token).status == 403
+    # Refusals leave the binding as it was.
+    r = server.request("PUT", f"{members}/{b['id']}", {"role": "viewer", "environments": []})
+    assert r.status == 409 and r.error["field"] == "role"
+    r = server.request("PUT", f"{members}/{b['id']}", {"role": "nope", "environments": []})
+    assert r.status == 400 and r.error["field"] == "role"
+    r = server.request("PUT", f"{members}/{b['id']}", {"role": "tester", "environments": ["qa"]})
+    assert r.status == 400 and r.error["field"] == "environments[0]"
+    r = server.request("PUT", f"{members}/{b['id']}", {"role": "tester", "subject": "someone"})
+    assert r.status == 400 and r.error["field"] == "subject"
+    assert server.request("PUT", f"{members}/999", {"role": "tester", "environments": []}).status == 404
+    now = {m["id"]: m for m in server.ok("GET", members)["items"]}
+    assert now[b["id"]]["role"] == "developer" and now[b["id"]]["environments"] == ["dev"]
+    assert now[other["id"]]["role"] == "viewer"
+
+
 def open_watch(server, query, last_event_id=None, timeout=10):
     """Opens a watch; once this returns the server has subscribed it. Returns (connection, response)."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)

@@ -5,7 +5,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n';
 import { usePermissions, useSession } from '../session';
 import { useAction, useGet } from '../hooks';
-import { del, enc, post, type ApiError } from '../api/client';
+import { del, enc, post, put, type ApiError } from '../api/client';
 import type { Binding, Environment, Page, Role } from '../api/types';
 import { Link, paths } from '../router';
 import { Dialog, DialogActions, Empty, ErrorBanner, Field } from '../components/ui';
@@ -87,9 +87,7 @@ function EnvironmentChoice({ envs, value, onChange, error }: {
   );
 }
 
-// Changes a binding's role or environments (the API has no update of a binding): a new role is granted
-// before the old binding goes, so a refused change leaves the member as they were; new environments for the
-// same role replace the binding (the old one is put back when the new one is refused).
+// Changes a binding's role or environments in one step (PUT .../members/{id}; the subject stays).
 function EditBinding({ project, binding, roles, envs, onClose, onSaved }: {
   project: string; binding: Binding; roles: Role[]; envs: Environment[]; onClose: () => void; onSaved: () => void;
 }) {
@@ -99,25 +97,8 @@ function EditBinding({ project, binding, roles, envs, onClose, onSaved }: {
   const { error, busy, run } = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const base = `/api/v1/projects/${enc(project)}/members`;
-    const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
     void run(async () => {
-      if (role === binding.role && same(onlyEnvs, binding.environments)) return onClose();
-      const next = { kind: binding.kind, subject: binding.subject, role, environments: onlyEnvs };
-      if (role !== binding.role) {
-        await post(base, next);
-        await del(`${base}/${binding.id}`);
-      } else {
-        // One binding per subject and role: the old one goes first, and comes back if the new one is refused.
-        await del(`${base}/${binding.id}`);
-        try {
-          await post(base, next);
-        } catch (e) {
-          const { kind, subject, role: old, environments } = binding;
-          await post(base, { kind, subject, role: old, environments }).catch(() => {});
-          throw e;
-        }
-      }
+      await put(`/api/v1/projects/${enc(project)}/members/${binding.id}`, { role, environments: onlyEnvs });
       onSaved();
     });
   };

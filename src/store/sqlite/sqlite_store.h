@@ -112,6 +112,8 @@ class SqliteStore final : public Store, public CredentialStore {
   Status delete_role(const std::string& name, int64_t resource_version) override;
 
   Result<RoleBinding> create_binding(const RoleBinding& binding) override;
+  Result<RoleBinding> update_binding(const std::string& project, int64_t id, const std::string& role,
+                                     const std::vector<std::string>& environments) override;
   Result<std::vector<RoleBinding>> list_bindings(const std::string& project) override;
   Status delete_binding(const std::string& project, int64_t id) override;
   Result<std::vector<RoleBinding>> bindings_of(const std::string& user,

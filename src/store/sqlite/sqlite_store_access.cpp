@@ -265,6 +265,32 @@ Status SqliteStore::delete_binding(const std::string& project, int64_t id) {
   });
 }
 
+Result<RoleBinding> SqliteStore::update_binding(const std::string& project, int64_t id,
+                                                const std::string& role,
+                                                const std::vector<std::string>& environments) {
+  return write([&](Database& db, int64_t, const std::string&) -> Result<RoleBinding> {
+    auto st = db.prepare(
+        "UPDATE role_bindings SET role = ?, environments = ? WHERE project = ? AND id = ? "
+        "RETURNING " +
+        std::string(kBindingColumns));
+    if (!st) return fail(std::move(st.error()));
+    const std::string environment_list = strings_to_json(environments);
+    st->bind_all(role, environment_list, project, id);
+    auto row = st->step();
+    if (!row) {
+      if (st->last_code() == SQLITE_CONSTRAINT_UNIQUE)
+        return fail(Error::conflict("another binding of this subject has role " + in_quotes(role) +
+                                        " in project " + in_quotes(project) + "; change or delete that one",
+                                    "role"));
+      return fail(std::move(row.error()));
+    }
+    if (!*row)
+      return fail(Error::not_found("binding " + std::to_string(id) + " does not exist in project " +
+                                   in_quotes(project)));
+    return read_binding(*st);
+  });
+}
+
 Result<std::vector<RoleBinding>> SqliteStore::group_bindings() {
   auto db = reader();
   if (!db) return fail(std::move(db.error()));

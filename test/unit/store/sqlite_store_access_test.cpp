@@ -114,6 +114,28 @@ TEST_F(AccessTest, BindingsPerProjectAndPerSubject) {
   EXPECT_EQ(store_->bindings_of("alice", {})->size(), 0u);  // deleted with the project
 }
 
+TEST_F(AccessTest, UpdatingABindingChangesRoleAndEnvironmentsInPlace) {
+  auto a = store_->create_binding(binding("shop", "alice", "tester", SubjectKind::kUser, {"dev"}));
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(store_->create_binding(binding("shop", "alice", "viewer")));
+  auto changed = store_->update_binding("shop", a->id, "developer", {"dev", "test"});
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_EQ(changed->id, a->id);
+  EXPECT_EQ(changed->subject, "alice");
+  EXPECT_EQ(changed->role, "developer");
+  EXPECT_EQ(changed->environments, (std::vector<std::string>{"dev", "test"}));
+  EXPECT_EQ(changed->created_at, a->created_at);
+  // The same subject with that role already: refused, nothing changed.
+  auto clash = store_->update_binding("shop", a->id, "viewer", {});
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->update_binding("bank", a->id, "owner", {}).error().code, ErrorCode::kNotFound);
+  auto now = store_->bindings_of("alice", {});
+  ASSERT_TRUE(now);
+  ASSERT_EQ(now->size(), 2u);
+  EXPECT_EQ((*now)[0].role, "developer");
+}
+
 TEST_F(AccessTest, AuditScopeCommitsTheRecordWithTheChangeOrNotAtAll) {
   AuditRecord record{0, "", "alice", "127.0.0.1", "project.create", "POST", "/api/v1/projects", "", "ok"};
   {
