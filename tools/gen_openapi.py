@@ -364,6 +364,9 @@ schemas["User"]["properties"]["password"] = {
     "type": "string", "format": "password", "writeOnly": True, "minLength": 12,
     "description": "optional local password; the user must change it at the first login"}
 schemas["Me"]["properties"]["source"] = {"type": "string", "enum": ["local", "ldap"]}
+schemas["User"]["properties"]["source"] = {
+    "type": "string", "enum": ["local", "ldap"], "readOnly": True,
+    "description": "ldap: a company directory account, whose password Wharf does not set"}
 schemas["Me"]["properties"]["mustChangePassword"] = {"type": "boolean"}
 parameters["token"] = path_param("token", "API token id (from the token list)", {"type": "string"})
 NO_BODY = {"type": "string"}

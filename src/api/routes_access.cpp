@@ -42,8 +42,11 @@ json encode(const AuditRecord& r) {
 }
 
 json encode(const User& u) {
-  return json{
-      {"name", u.name}, {"displayName", u.display_name}, {"admin", u.admin}, {"createdAt", u.created_at}};
+  return json{{"name", u.name},
+              {"displayName", u.display_name},
+              {"admin", u.admin},
+              {"source", u.source},
+              {"createdAt", u.created_at}};
 }
 
 // A string field of `body`: `invalid` naming the field when present with another type or missing and

@@ -143,6 +143,12 @@ Status LoginService::set_password(const std::string& user, const std::string& pa
                                   const std::string& field) {
   auto creds = credentials_.get_credentials(user);
   if (!creds) return fail(std::move(creds.error()));
+  // A local password would shadow the directory's and end their company login.
+  if (creds->source == kSourceLdap)
+    return fail(Error::conflict("user \"" + user +
+                                    "\" signs in through the company directory (LDAP); their password is "
+                                    "changed there, not in Wharf",
+                                field));
   auto hash = hash_new_password(user, password, field);
   if (!hash) return fail(std::move(hash.error()));
   if (auto s = credentials_.set_password(user, *hash, true); !s) return s;

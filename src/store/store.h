@@ -48,6 +48,7 @@ struct User {
   std::string display_name;
   bool admin = false;
   std::string created_at;
+  std::string source = "local";  // "local", or "ldap" for directory accounts (credential_store.h)
 };
 
 struct ApiToken {

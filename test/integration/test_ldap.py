@@ -67,6 +67,17 @@ def deploy_status(server, token):
     return server.request("POST", DEPLOY, {"message": "from an LDAP account"}, token=token).status
 
 
+def test_directory_accounts_are_marked_and_keep_their_password_in_the_directory(wharf, slapd):
+    token_of(login(wharf, "alice", password_of("alice")))
+    users = {u["name"]: u for u in wharf.ok("GET", "/api/v1/users")["items"]}
+    assert users["alice"]["source"] == "ldap" and users["admin"]["source"] == "local"
+    # A local password would end her directory login: refused, and she still signs in through LDAP.
+    r = wharf.request("PUT", "/api/v1/users/alice/password", {"password": "a-local-password-9"})
+    assert r.status == 409 and r.error["field"] == "password" and "directory" in r.error["message"]
+    assert wharf.ok("GET", "/api/v1/users/alice")["source"] == "ldap"
+    token_of(login(wharf, "alice", password_of("alice")))
+
+
 def test_ldap_user_logs_in_and_group_binding_grants_then_removal_revokes(wharf, slapd):
     setup_shop(wharf)
     t0 = time.monotonic()

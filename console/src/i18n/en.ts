@@ -429,7 +429,6 @@ export const en = {
   'users.resetOf': 'Set a new password for {user}',
   'users.resetTitle': 'Set a new password for {user}',
   'users.resetText': '{user} must change it at their next login; their console sessions end now.',
-  'users.resetLdap': 'This is a company (LDAP) account: a local password turns it into a local account.',
   'users.newPassword': 'New password',
   'users.resetSubmit': 'Set password',
   'users.resetDone': 'The password of {user} was set. Tell them: they choose their own at their next login.',

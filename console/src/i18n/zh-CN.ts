@@ -431,7 +431,6 @@ export const zhCN: Messages = {
   'users.resetOf': '为 {user} 设置新密码',
   'users.resetTitle': '为 {user} 设置新密码',
   'users.resetText': '{user} 下次登录时必须修改该密码；其控制台会话立即结束。',
-  'users.resetLdap': '这是公司（LDAP）账号：设置本地密码会把它变为本地账号。',
   'users.newPassword': '新密码',
   'users.resetSubmit': '设置密码',
   'users.resetDone': '已设置 {user} 的密码。请告知对方：下次登录时需设置自己的密码。',

@@ -10,13 +10,13 @@ import { del, enc, patch, post, put } from '../api/client';
 import type { Page } from '../api/types';
 import { CheckField, Dialog, DialogActions, Empty, ErrorBanner, Field, fieldError, formError } from '../components/ui';
 
-// GET /api/v1/users: `source` ("local" or "ldap") only when the server says it.
+// GET /api/v1/users: company (LDAP) accounts have their passwords in the directory, not in Wharf.
 interface User {
   name: string;
   displayName: string;
   admin: boolean;
   createdAt: string;
-  source?: string;
+  source: 'local' | 'ldap';
 }
 
 interface Token {
@@ -187,7 +187,6 @@ function ResetPassword({ user, onClose, onDone }: { user: User; onClose: () => v
     <Dialog title={t('users.resetTitle', { user: user.name })} onClose={onClose}>
       <form onSubmit={submit} noValidate>
         <p>{t('users.resetText', { user: user.name })}</p>
-        {user.source === 'ldap' && <p className="banner warn-banner">{t('users.resetLdap')}</p>}
         <ErrorBanner message={formError(error, 'password')} />
         <Field label={t('users.newPassword')} error={fieldError(error, 'password')} hint={t('password.hint')}>
           {(p) => (
@@ -247,14 +246,13 @@ export function UsersPage() {
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState('');
   const items = users.data?.items ?? [];
-  const showSource = items.some((u) => u.source);
   const close = () => setOpen(null);
   const done = (message: string) => {
     setOpen(null);
     setNotice(message);
     setN((x) => x + 1);
   };
-  const sourceLabel = (s?: string) => (s === 'ldap' ? t('users.sourceLdap') : s === 'local' ? t('users.sourceLocal') : s ?? '');
+  const sourceLabel = (s: User['source']) => (s === 'ldap' ? t('users.sourceLdap') : t('users.sourceLocal'));
   return (
     <main id="main" className="page">
       <div className="page-head">
@@ -278,7 +276,7 @@ export function UsersPage() {
             <tr>
               <th scope="col">{t('common.name')}</th>
               <th scope="col">{t('users.displayName')}</th>
-              {showSource && <th scope="col">{t('users.source')}</th>}
+              <th scope="col">{t('users.source')}</th>
               <th scope="col">{t('users.role')}</th>
               <th scope="col">{t('common.created')}</th>
               <th scope="col"><span className="sr-only">{t('users.actions')}</span></th>
@@ -294,11 +292,9 @@ export function UsersPage() {
                     {u.name === me?.user && <span className="muted"> {t('users.you')}</span>}
                   </td>
                   <td>{u.displayName}</td>
-                  {showSource && (
-                    <td>
-                      <span className={`badge src-${u.source ?? ''}`}>{sourceLabel(u.source)}</span>
-                    </td>
-                  )}
+                  <td>
+                    <span className={`badge src-${u.source}`}>{sourceLabel(u.source)}</span>
+                  </td>
                   <td>
                     {u.admin ? (
                       <span className="badge s-admin">{t('users.administrator')}</span>

@@ -1274,13 +1274,13 @@ Result<User> SqliteStore::create_user(const User& user) {
 Result<User> SqliteStore::get_user(const std::string& name) {
   auto db = reader();
   if (!db) return fail(std::move(db.error()));
-  auto st = (*db)->prepare("SELECT name, display_name, admin, created_at FROM users WHERE name = ?");
+  auto st = (*db)->prepare("SELECT name, display_name, admin, created_at, source FROM users WHERE name = ?");
   if (!st) return fail(std::move(st.error()));
   st->bind_all(name);
   return one_row<User>(
       *st,
       [](const Statement& s) -> Result<User> {
-        return User{s.text(0), s.text(1), s.boolean(2), s.text(3)};
+        return User{s.text(0), s.text(1), s.boolean(2), s.text(3), s.text(4)};
       },
       "user " + in_quotes(name) + " does not exist");
 }

@@ -75,13 +75,13 @@ Result<Page<User>> SqliteStore::list_users(const ListOptions& options) {
   auto db = reader();
   if (!db) return fail(std::move(db.error()));
   auto st = (*db)->prepare(
-      "SELECT name, display_name, admin, created_at FROM users WHERE name > ? ORDER BY name LIMIT ?");
+      "SELECT name, display_name, admin, created_at, source FROM users WHERE name > ? ORDER BY name LIMIT ?");
   if (!st) return fail(std::move(st.error()));
   st->bind_all(*after, limit + 1);
   return collect_page<User>(
       *st, limit,
       [](const Statement& s) -> Result<User> {
-        return User{s.text(0), s.text(1), s.boolean(2), s.text(3)};
+        return User{s.text(0), s.text(1), s.boolean(2), s.text(3), s.text(4)};
       },
       [](const User& u) { return name_token(u.name); });
 }
@@ -90,13 +90,13 @@ Result<User> SqliteStore::update_user(const User& user) {
   return write([&](Database& db, int64_t version, const std::string&) -> Result<User> {
     auto st = db.prepare(
         "UPDATE users SET display_name = ?, admin = ?, resource_version = ? WHERE name = ? "
-        "RETURNING name, display_name, admin, created_at");
+        "RETURNING name, display_name, admin, created_at, source");
     if (!st) return fail(std::move(st.error()));
     st->bind_all(user.display_name, user.admin, version, user.name);
     return one_row<User>(
         *st,
         [](const Statement& s) -> Result<User> {
-          return User{s.text(0), s.text(1), s.boolean(2), s.text(3)};
+          return User{s.text(0), s.text(1), s.boolean(2), s.text(3), s.text(4)};
         },
         "user " + in_quotes(user.name) + " does not exist");
   });

@@ -221,6 +221,12 @@ export default async function admin(t) {
     if ((await api('GET', '/api/v1/users/u-059')).status !== 404) fail('u-059 still exists');
     await pager.getByRole('button', { name: 'Previous' }).click();
     await page.locator('tr[data-user="admin"]').waitFor();
+    // dave's account is the directory's: marked LDAP, and its password is not Wharf's to set (the API refuses too).
+    await page.locator('tr[data-user="dave"]').getByText('LDAP', { exact: true }).waitFor();
+    if ((await page.getByRole('button', { name: 'Set a new password for dave' }).count()) !== 0) fail('dave has a Set password button');
+    const refused = await api('PUT', '/api/v1/users/dave/password', { password: 'a-local-password-9' });
+    if (refused.status !== 409 || refused.body.error.field !== 'password') fail(`setting dave's password answered ${JSON.stringify(refused)}`);
+    await page.getByRole('button', { name: 'Set a new password for admin' }).waitFor();
     await shot('34-users');
   });
 
