@@ -38,7 +38,7 @@ Error registration_error(const ClusterCheck& check) {
         break;
     }
     message += p.error.message;
-    if (!message.ends_with('.')) message += ".";
+    if (!message.ends_with('.') && !message.ends_with('?')) message += ".";
   }
   return Error::policy("kubeconfig", message);
 }
