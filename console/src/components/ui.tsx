@@ -56,6 +56,18 @@ export function Field({ label, error, hint, children }: FieldProps) {
   );
 }
 
+// A password field; `autoComplete` tells password managers whether it is a new one.
+export function PasswordField({ label, name, value, onChange, error, hint, autoComplete = 'new-password' }: {
+  label: string; name: string; value: string; onChange: (v: string) => void; error?: string; hint?: string;
+  autoComplete?: 'new-password' | 'current-password';
+}) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(p) => <input {...p} type="password" name={name} autoComplete={autoComplete} value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  );
+}
+
 // A checkbox with its label on the same line, a hint, and the API's error for it.
 export function CheckField({ label, checked, onChange, error, hint, disabled, name }: {
   label: string; checked: boolean; onChange: (v: boolean) => void; error?: string; hint?: string; disabled?: boolean; name: string;

@@ -5,7 +5,7 @@ import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { useAction } from '../hooks';
 import { post, ApiError } from '../api/client';
-import { ErrorBanner, Field, fieldError, formError } from '../components/ui';
+import { ErrorBanner, PasswordField, fieldError, formError } from '../components/ui';
 
 export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const { t } = useI18n();
@@ -41,15 +41,12 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
           </div>
         )}
         <ErrorBanner message={formError(error, 'currentPassword', 'newPassword', 'confirm')} />
-        <Field label={t('password.current')} error={fieldError(error, 'currentPassword')}>
-          {(p) => <input {...p} type="password" name="current" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}
-        </Field>
-        <Field label={t('password.new')} error={fieldError(error, 'newPassword')} hint={t('password.hint')}>
-          {(p) => <input {...p} type="password" name="new" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />}
-        </Field>
-        <Field label={t('password.confirm')} error={fieldError(error, 'confirm')}>
-          {(p) => <input {...p} type="password" name="confirm" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />}
-        </Field>
+        <PasswordField label={t('password.current')} name="current" autoComplete="current-password" value={current}
+          onChange={setCurrent} error={fieldError(error, 'currentPassword')} />
+        <PasswordField label={t('password.new')} name="new" value={next} onChange={setNext}
+          error={fieldError(error, 'newPassword')} hint={t('password.hint')} />
+        <PasswordField label={t('password.confirm')} name="confirm" value={confirm} onChange={setConfirm}
+          error={fieldError(error, 'confirm')} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             {t('password.submit')}

@@ -8,7 +8,7 @@ import { useSession } from '../session';
 import { useAction, useGet } from '../hooks';
 import { del, enc, patch, post, put } from '../api/client';
 import type { Page } from '../api/types';
-import { CheckField, Dialog, DialogActions, Empty, ErrorBanner, Field, fieldError, formError } from '../components/ui';
+import { CheckField, Dialog, DialogActions, Empty, ErrorBanner, Field, PasswordField, fieldError, formError } from '../components/ui';
 
 // GET /api/v1/users: company (LDAP) accounts have their passwords in the directory, not in Wharf.
 interface User {
@@ -55,18 +55,8 @@ function CreateUser({ onClose, onCreated }: { onClose: () => void; onCreated: (n
         <Field label={t('users.displayName')} error={fieldError(error, 'displayName')}>
           {(p) => <input {...p} name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
         </Field>
-        <Field label={t('users.initialPassword')} error={fieldError(error, 'password')} hint={t('users.initialPasswordHint')}>
-          {(p) => (
-            <input
-              {...p}
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        <PasswordField label={t('users.initialPassword')} name="password" value={password} onChange={setPassword}
+          error={fieldError(error, 'password')} hint={t('users.initialPasswordHint')} />
         <CheckField
           name="admin"
           label={t('users.admin')}
@@ -188,18 +178,8 @@ function ResetPassword({ user, onClose, onDone }: { user: User; onClose: () => v
       <form onSubmit={submit} noValidate>
         <p>{t('users.resetText', { user: user.name })}</p>
         <ErrorBanner message={formError(error, 'password')} />
-        <Field label={t('users.newPassword')} error={fieldError(error, 'password')} hint={t('password.hint')}>
-          {(p) => (
-            <input
-              {...p}
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        <PasswordField label={t('users.newPassword')} name="password" value={password} onChange={setPassword}
+          error={fieldError(error, 'password')} hint={t('password.hint')} />
         <DialogActions label={t('users.resetSubmit')} busy={busy} onCancel={onClose} testId="user-reset" />
       </form>
     </Dialog>
