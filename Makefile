@@ -82,7 +82,7 @@ e2e: build console test/e2e/node_modules/.package-lock.json
 	@WHARF_BIN=$(abspath $(BUILD))/wharf SCREENSHOTS=$(abspath $(BUILD))/e2e-screenshots node test/e2e/run.mjs
 
 # The Kubernetes client and driver tests run against a real control plane built from the Go modules
-# (test/k8s): the first build on a fresh machine takes about half an hour; later runs reuse ~/.cache/wharf.
+# (test/k8s): the first build on a fresh machine takes half an hour to an hour and a half (2 cores); later runs reuse ~/.cache/wharf.
 k8s: build
 	@bash test/k8s/run-tests.sh $(BUILD)
 
